@@ -1,0 +1,226 @@
+// One simulation: builds the model if needed, starts the bridge, connects,
+// and always cleans up — the process is ended and its socket file removed on
+// close, on any failure, and when the host exits.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { BridgeConnection } from '../bridge/connection.js';
+import { BridgeProcess, type BridgeExit } from '../bridge/process.js';
+import type { Design } from '../build/design.js';
+import { ensureModel } from '../build/verilate.js';
+import { MirrorsimError, SimulatorExitedError, SimulatorTimeoutError, TaskCancelledError } from '../errors.js';
+import { schedulerContext } from './context.js';
+import { buildHierarchy, MemoryHandle, SignalHandle, type SignalInfo } from './handle.js';
+import { Scheduler } from './scheduler.js';
+import { StreamDriver, StreamMonitor, type StreamBus } from './streams.js';
+import { Task } from './task.js';
+import { fromSteps, type TimeUnit } from './time.js';
+import { closestNames } from './suggest.js';
+import { UnknownSignalError } from '../errors.js';
+
+export interface SimulatorOptions {
+  design: Design;
+  /** Seeds the bridge's random choices (stream back-pressure and gaps). */
+  seed?: number;
+  /** Write an FST waveform of the whole run to this file. */
+  waves?: string;
+  /** Build with code coverage and write it to this file on close. */
+  coverageFile?: string;
+  /** Bound on every request to the simulator, in ms (default 15000). */
+  timeoutMs?: number;
+  /** Bound on start-up (process start to first answer), in ms (default 10000; the build is not counted). */
+  startTimeoutMs?: number;
+  /** Passed to the bridge: µs it polls its socket before blocking. */
+  spinUs?: number;
+  /** Passed to the bridge: longest wall time one run may take before it yields. */
+  maxWallMs?: number;
+  /** Each line the simulator prints ($display output among them). */
+  onOutput?: (line: string) => void;
+  /** Build progress lines. */
+  onBuild?: (line: string) => void;
+}
+
+export interface SimulatorInfo {
+  top: string;
+  protocol: number;
+  bridge: string;
+  timeunit: number;
+  timeprecision: number;
+  seed: number;
+  features: { trace: boolean; coverage: boolean };
+}
+
+let endpointCounter = 0;
+
+function freshEndpoint(): string {
+  const name = `mirrorsim-${process.pid}-${++endpointCounter}-${randomBytes(3).toString('hex')}.sock`;
+  return `ipc://${join(tmpdir(), name)}`;
+}
+
+export class Simulator {
+  readonly scheduler: Scheduler;
+  /** The design's hierarchy: `sim.dut.u_counter.count_q`. */
+  dut: any;
+  info!: SimulatorInfo;
+  signalNames: string[] = [];
+  private handles = new Map<string, SignalHandle>();
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly connection: BridgeConnection,
+    readonly process: BridgeProcess,
+    private readonly options: SimulatorOptions,
+  ) {
+    this.scheduler = new Scheduler(connection, 0);
+  }
+
+  static async start(options: SimulatorOptions): Promise<Simulator> {
+    const model = await ensureModel(options.design, { coverage: options.coverageFile !== undefined, log: options.onBuild });
+    const endpoint = freshEndpoint();
+    const child = BridgeProcess.spawn(model.executable, {
+      endpoint,
+      seed: options.seed ?? 1,
+      spinUs: options.spinUs,
+      maxWallMs: options.maxWallMs,
+      onLine: options.onOutput,
+    });
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    const connection = new BridgeConnection(endpoint, {
+      timeoutMs,
+      onTimeout: (command, ms) => {
+        child.killNow();
+        return new SimulatorTimeoutError(command, ms, child.pid);
+      },
+    });
+    const sim = new Simulator(connection, child, options);
+    void child.exited.then((exit) => sim.onExit(exit));
+    try {
+      await sim.handshake(options.startTimeoutMs ?? 10_000);
+    } catch (error) {
+      await sim.close();
+      throw error;
+    }
+    return sim;
+  }
+
+  private async handshake(startTimeoutMs: number): Promise<void> {
+    const hello = await this.connection.request('hello', { version: 1 }, startTimeoutMs);
+    this.info = {
+      top: String(hello.top),
+      protocol: Number(hello.protocol),
+      bridge: String(hello.bridge),
+      timeunit: Number(hello.timeunit),
+      timeprecision: Number(hello.timeprecision),
+      seed: Number(hello.seed),
+      features: hello.features as SimulatorInfo['features'],
+    };
+    this.scheduler.precision = this.info.timeprecision;
+    const listing = await this.connection.request('list');
+    const signals = listing.signals as SignalInfo[];
+    this.signalNames = signals.map((signal) => signal.name);
+    const { dut, handles } = buildHierarchy(
+      { connection: this.connection, scheduler: this.scheduler, top: this.info.top, signalNames: this.signalNames },
+      signals,
+    );
+    this.dut = dut;
+    this.handles = handles;
+    if (this.options.waves) {
+      mkdirSync(dirname(this.options.waves), { recursive: true });
+      await this.connection.request('trace_start', { file: this.options.waves });
+    }
+  }
+
+  private onExit(exit: BridgeExit): void {
+    if (this.closing) return;
+    const error = new SimulatorExitedError(exit.exitCode, exit.signal, this.process.pid, this.process.outputTail(), this.connection.current);
+    this.connection.fail(error);
+    this.scheduler.stop(error);
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /** A handle by its full name below the top (`u_counter.count_q`). */
+  signal(name: string): SignalHandle {
+    const handle = this.handles.get(name);
+    if (!handle) throw new UnknownSignalError(name, this.info.top, closestNames(name, this.signalNames));
+    return handle;
+  }
+
+  memory(name: string): MemoryHandle {
+    const handle = this.signal(name);
+    if (!(handle instanceof MemoryHandle)) throw new MirrorsimError(`${name} is not a memory`);
+    return handle;
+  }
+
+  /** Simulation time in `unit` (as of the last time the simulation paused). */
+  time(unit: TimeUnit = 'step'): number {
+    return fromSteps(this.scheduler.time, unit, this.info.timeprecision);
+  }
+
+  streamDriver(bus: StreamBus, options?: { idleProb?: number }): Promise<StreamDriver> {
+    return StreamDriver.create(this, bus, options);
+  }
+
+  streamMonitor(bus: StreamBus, options?: { driveReady?: number }): Promise<StreamMonitor> {
+    return StreamMonitor.create(this, bus, options);
+  }
+
+  /**
+   * Runs `body` as the main task (a cocotb test): when it returns, the other
+   * tasks are cancelled; an error from any task fails the run.
+   */
+  async runMain<T>(body: () => Promise<T>, name = 'test'): Promise<T> {
+    const main = schedulerContext.run(this.scheduler, () => new Task(name, body, this.scheduler));
+    let result: T;
+    try {
+      result = await main;
+    } catch (error) {
+      throw this.scheduler.taskError ?? error;
+    } finally {
+      for (const task of this.scheduler.tasks) task.cancel();
+    }
+    if (this.scheduler.taskError !== undefined) throw this.scheduler.taskError;
+    return result;
+  }
+
+  /** Bridge counters: evaluations, time in eval() when profiling, requests served. */
+  async stats(): Promise<Record<string, number | boolean>> {
+    const { ok: _ok, id: _id, ...stats } = await this.connection.request('stats');
+    return stats as Record<string, number | boolean>;
+  }
+
+  /** Ends the simulation: closes the waveform, writes coverage, stops the process. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.scheduler.stop(new TaskCancelledError('simulation closed'));
+    const healthy = this.process.running && !this.connection.failed;
+    try {
+      if (healthy) {
+        if (this.options.waves) await this.connection.request('trace_stop', {}, 5000);
+        if (this.options.coverageFile) {
+          mkdirSync(dirname(this.options.coverageFile), { recursive: true });
+          await this.connection.request('coverage_write', { file: this.options.coverageFile }, 5000);
+        }
+        await this.connection.request('quit', {}, 2000);
+      }
+    } catch {
+      // Fall through to the kill below: the process must go either way.
+    } finally {
+      await this.process.kill(1000);
+      this.connection.close();
+    }
+  }
+
+  /** Throws the reason the simulation can no longer run, if there is one ($fatal, crash). */
+  throwIfFailed(): void {
+    const reason = this.scheduler.stoppedBy;
+    if (reason && !(reason instanceof TaskCancelledError)) throw reason;
+  }
+}
