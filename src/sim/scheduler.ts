@@ -97,6 +97,21 @@ export class Scheduler {
     this.commands.push(command);
   }
 
+  /**
+   * Sends `command` now, preceded by the queued commands (so a clock started
+   * just before is running when a stream is bound to it), but not the queued
+   * writes, which keep waiting for the next run.
+   */
+  async sendNow(command: Command): Promise<Record<string, unknown>> {
+    this.throwIfStopped();
+    const { cmd, ...args } = command;
+    if (this.commands.length === 0) return this.connection.request(cmd, args);
+    const cmds = [...this.commands.splice(0), command];
+    const reply = await this.connection.request('batch', { cmds });
+    const results = reply.results as Array<Record<string, unknown>>;
+    return results[results.length - 1] ?? {};
+  }
+
   addFlusher(flusher: Flusher): void {
     this.flushers.add(flusher);
   }

@@ -71,7 +71,7 @@ export class StreamDriver implements Flusher {
   static async create(context: StreamContext, bus: StreamBus, options: { idleProb?: number } = {}): Promise<StreamDriver> {
     const idleProb = options.idleProb ?? 0;
     checkProbability(idleProb, 'idleProb');
-    await context.connection.request('stream_driver', { ...busFields(bus), idle_prob: idleProb });
+    await context.scheduler.sendNow({ cmd: 'stream_driver', ...busFields(bus), idle_prob: idleProb });
     return new StreamDriver(context, bus);
   }
 
@@ -143,7 +143,7 @@ export class StreamMonitor implements AsyncIterable<StreamItem> {
       if (!bus.ready) throw new MirrorsimError(`stream ${bus.name}: driveReady needs a ready signal`);
       fields.drive_ready = options.driveReady;
     }
-    await context.connection.request('stream_monitor', fields);
+    await context.scheduler.sendNow({ cmd: 'stream_monitor', ...fields });
     return new StreamMonitor(context, bus);
   }
 

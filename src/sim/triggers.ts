@@ -23,6 +23,10 @@ export abstract class Trigger<T> implements PromiseLike<T>, Waitable<T> {
   ): Promise<A | B> {
     return this.register().promise.then(onFulfilled, onRejected);
   }
+
+  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
+    return this.then(undefined, onRejected);
+  }
 }
 
 /** A trigger the bridge evaluates; `result` turns the bridge's report into the awaited value. */

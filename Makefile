@@ -1,0 +1,81 @@
+# mirrorsim — the two commands a user needs on a fresh machine:
+#   make sim    build (cached) and run the default regression, print a summary
+#   make test   the whole test suite
+# Both install what is missing first (apt packages as root, npm packages).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APT_PACKAGES := verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev
+NODE_STAMP   := node_modules/.mirrorsim-installed
+TS_STAMP     := build/ts/.built
+TS_SOURCES   := $(shell find src bench test -name '*.ts' 2>/dev/null) tsconfig.json
+
+# Knobs (see README): forwarded to the host as MIRRORSIM_* variables.
+SEED     ?=
+SEEDS    ?=
+OPS      ?=
+TEST     ?=
+NAME     ?=
+WAVES    ?=
+COVERAGE ?=
+SHARD    ?=
+export MIRRORSIM_SEED     := $(SEED)
+export MIRRORSIM_SEEDS    := $(SEEDS)
+export MIRRORSIM_OPS      := $(OPS)
+export MIRRORSIM_TEST     := $(TEST)
+export MIRRORSIM_WAVES    := $(WAVES)
+export MIRRORSIM_COVERAGE := $(COVERAGE)
+
+VITEST_ARGS := $(TEST) $(if $(NAME),-t '$(NAME)') $(if $(SHARD),--shard=$(SHARD))
+
+.PHONY: help deps sim test lint bench typecheck clean
+
+help:
+	@echo "make sim      build and run the default regression (SEED= SEEDS= OPS= TEST= WAVES=1 COVERAGE=1)"
+	@echo "make test     run the test suite (TEST=file NAME='test name' SEED= WAVES=1 COVERAGE=1 SHARD=1/2)"
+	@echo "make lint     verilator --lint-only -Wall on the RTL, and the TypeScript type check"
+	@echo "make bench    benchmark the bridge (prints a table, writes build/bench/bench.json)"
+	@echo "make deps     install missing apt and npm packages"
+
+# apt packages: installed when missing if we are root; otherwise say exactly what to run.
+deps: $(NODE_STAMP)
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "mirrorsim: installing$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "mirrorsim: missing packages:$$missing"; \
+	    echo "  install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(TS_STAMP): $(TS_SOURCES) $(NODE_STAMP)
+	npx tsc -p tsconfig.json
+	@touch $@
+
+typecheck: $(NODE_STAMP)
+	npx tsc -p tsconfig.json --noEmit
+
+sim: deps $(TS_STAMP)
+	node build/ts/src/cli/sim.js
+
+test: deps
+	npx vitest run $(VITEST_ARGS)
+
+lint: deps typecheck
+	verilator --lint-only -Wall --top-module fixture_top test/fixtures/rtl/*.sv
+	verilator --lint-only -Wall --top-module fifo test/fixtures/rtl/fifo.sv
+
+bench: deps $(TS_STAMP)
+	node build/ts/bench/run.js
+
+clean:
+	rm -rf build
