@@ -1,0 +1,47 @@
+// JSON requests -> replies: argument checking, one function per command,
+// batches. Every request gets exactly one reply, whatever it contains.
+#ifndef MIRRORSIM_COMMANDS_H
+#define MIRRORSIM_COMMANDS_H
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+class Vmodel;
+class VerilatedContext;
+
+namespace ms {
+
+class SignalTable;
+class Scheduler;
+class Streams;
+class Waves;
+
+struct Session {
+    VerilatedContext* ctx;
+    Vmodel* model;
+    SignalTable& table;
+    Scheduler& sched;
+    Streams& streams;
+    Waves& waves;
+    uint64_t seed;
+    uint64_t max_wall_ms;
+};
+
+class Commands {
+public:
+    explicit Commands(Session s);
+    std::string handle(const char* data, size_t size, bool& quit);
+
+private:
+    nlohmann::json dispatch(const nlohmann::json& req, bool in_batch, bool& quit);
+
+    Session s_;
+    uint64_t start_ns_;
+    uint64_t requests_ = 0;
+};
+
+}  // namespace ms
+
+#endif

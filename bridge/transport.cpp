@@ -1,0 +1,187 @@
+#include "transport.h"
+
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <zmq.hpp>
+
+#include "sim_events.h"
+
+namespace ms {
+
+volatile std::sig_atomic_t g_signal = 0;
+
+namespace {
+
+pid_t g_parent = 0;
+zmq::context_t* g_ctx = nullptr;
+zmq::socket_t* g_sock = nullptr;
+std::string g_ipc_path;
+std::function<void()> g_cleanup;
+
+void handle_signal(int sig) { g_signal = sig; }
+
+uint64_t now_us() {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now().time_since_epoch())
+                                     .count());
+}
+
+bool parent_gone() { return getppid() != g_parent; }
+
+sigset_t stop_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    return set;
+}
+
+}  // namespace
+
+int exit_status_for_signal() {
+    if (parent_gone()) return kExitParentDied;
+    return 128 + static_cast<int>(g_signal);
+}
+
+void watch_parent() {
+    g_parent = getppid();
+    struct sigaction sa {};
+    sa.sa_handler = handle_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: a blocking poll must return EINTR
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the bridge
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // The parent may have died before prctl took effect.
+    if (parent_gone()) {
+        std::fprintf(stderr, "mirrorsim-bridge: parent process is gone\n");
+        std::_Exit(kExitParentDied);
+    }
+}
+
+void on_shutdown(std::function<void()> cleanup) { g_cleanup = std::move(cleanup); }
+
+void shutdown_now(int status) {
+    static bool in_progress = false;
+    if (!in_progress) {
+        in_progress = true;
+        if (g_cleanup) {
+            try {
+                g_cleanup();
+            } catch (...) {
+            }
+        }
+        try {
+            if (g_sock) {
+                // After `quit` the reply is queued but maybe not yet written.
+                g_sock->set(zmq::sockopt::linger, status == kExitQuit ? 2000 : 0);
+                g_sock->close();
+            }
+            if (g_ctx) g_ctx->close();
+        } catch (...) {
+        }
+    }
+    if (!g_ipc_path.empty()) unlink(g_ipc_path.c_str());
+    flush_design_output();
+    std::fflush(stderr);
+    std::_Exit(status);
+}
+
+std::string bind_socket(const TransportOptions& opts) {
+    // ZeroMQ's I/O threads inherit this mask, so SIGTERM always lands on the
+    // main thread and interrupts its poll.
+    sigset_t set = stop_signals(), old;
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    std::string error;
+    try {
+        g_ctx = new zmq::context_t(1);
+        g_sock = new zmq::socket_t(*g_ctx, zmq::socket_type::rep);
+        g_sock->set(zmq::sockopt::linger, 0);
+        g_sock->bind(opts.endpoint);
+        if (opts.endpoint.compare(0, 6, "ipc://") == 0) g_ipc_path = opts.endpoint.substr(6);
+    } catch (const zmq::error_t& e) {
+        error = std::string("cannot bind ") + opts.endpoint + ": " + e.what();
+    }
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return error;
+}
+
+void serve(const TransportOptions& opts, const Handler& handler) {
+    zmq_pollitem_t item{static_cast<void*>(*g_sock), 0, ZMQ_POLLIN, 0};
+    uint64_t last_request = now_us();
+    zmq::message_t msg;
+    for (;;) {
+        bool ready = false;
+        // Spin first: a host that answers quickly finds the bridge awake,
+        // which saves the wake-up latency of a blocking poll.
+        if (opts.spin_us > 0) {
+            const uint64_t until = now_us() + opts.spin_us;
+            do {
+                if (zmq_poll(&item, 1, 0) > 0) {
+                    ready = true;
+                    break;
+                }
+            } while (now_us() < until && !g_signal);
+        }
+        while (!ready) {
+            if (g_signal) shutdown_now(exit_status_for_signal());
+            long timeout_ms = 1000;
+            if (opts.idle_timeout_ms > 0) {
+                uint64_t idle_ms = (now_us() - last_request) / 1000;
+                if (idle_ms >= opts.idle_timeout_ms) {
+                    std::fprintf(stderr, "mirrorsim-bridge: idle for %llu ms, exiting\n",
+                                 static_cast<unsigned long long>(idle_ms));
+                    shutdown_now(kExitIdle);
+                }
+                uint64_t left = opts.idle_timeout_ms - idle_ms;
+                if (left < static_cast<uint64_t>(timeout_ms)) timeout_ms = static_cast<long>(left) + 1;
+            }
+            int rc = zmq_poll(&item, 1, timeout_ms);
+            if (rc > 0) ready = true;
+            if (parent_gone()) {
+                std::fprintf(stderr, "mirrorsim-bridge: parent process died, exiting\n");
+                shutdown_now(kExitParentDied);
+            }
+        }
+
+        // One request is one frame; drain any extra frames so the REP
+        // socket can reply, and refuse the request.
+        std::string reply;
+        bool quit = false;
+        bool multipart = false;
+        try {
+            if (!g_sock->recv(msg, zmq::recv_flags::dontwait)) continue;
+            while (msg.more()) {
+                multipart = true;
+                zmq::message_t extra;
+                (void)g_sock->recv(extra, zmq::recv_flags::none);
+                if (!extra.more()) break;
+            }
+        } catch (const zmq::error_t& e) {
+            if (e.num() == EINTR) continue;
+            std::fprintf(stderr, "mirrorsim-bridge: receive failed: %s\n", e.what());
+            continue;
+        }
+        last_request = now_us();
+        if (multipart) {
+            reply = R"({"id":null,"ok":false,"error":{"code":"malformed","message":"a request must be a single frame"}})";
+        } else {
+            reply = handler(static_cast<const char*>(msg.data()), msg.size(), quit);
+        }
+        flush_design_output();
+        try {
+            g_sock->send(zmq::buffer(reply), zmq::send_flags::none);
+        } catch (const zmq::error_t& e) {
+            std::fprintf(stderr, "mirrorsim-bridge: send failed: %s\n", e.what());
+        }
+        if (quit) shutdown_now(kExitQuit);
+    }
+}
+
+}  // namespace ms

@@ -1,0 +1,118 @@
+#include "values.h"
+
+namespace ms {
+
+namespace {
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+void trim(Words& w) {
+    while (w.size() > 1 && w.back() == 0) w.pop_back();
+}
+
+// Shifts in `bits` new low bits (power-of-two radix).
+void shift_in(Words& w, unsigned bits, uint32_t digit) {
+    uint32_t carry = digit;
+    for (auto& word : w) {
+        uint32_t out = word >> (32 - bits);
+        word = (word << bits) | carry;
+        carry = out;
+    }
+    if (carry) w.push_back(carry);
+}
+
+void mul10_add(Words& w, uint32_t digit) {
+    uint64_t carry = digit;
+    for (auto& word : w) {
+        uint64_t v = static_cast<uint64_t>(word) * 10u + carry;
+        word = static_cast<uint32_t>(v);
+        carry = v >> 32;
+    }
+    if (carry) w.push_back(static_cast<uint32_t>(carry));
+}
+
+}  // namespace
+
+bool parse_value_text(const std::string& text, Words& out, std::string& why) {
+    out.assign(1, 0);
+    if (text.empty()) {
+        why = "empty value";
+        return false;
+    }
+    if (text[0] == '-') {
+        why = "negative values are not accepted: '" + text + "'";
+        return false;
+    }
+    size_t pos = 0;
+    unsigned radix_bits = 0;  // 0 = decimal
+    if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        radix_bits = 4;
+        pos = 2;
+    } else if (text.size() >= 2 && text[0] == '0' && (text[1] == 'b' || text[1] == 'B')) {
+        radix_bits = 1;
+        pos = 2;
+    }
+    bool any_digit = false;
+    for (; pos < text.size(); ++pos) {
+        char c = text[pos];
+        if (c == '_' && any_digit) continue;  // Verilog-style digit grouping
+        int d = radix_bits == 4 ? hex_digit(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
+        if (d < 0 || (radix_bits == 1 && d > 1)) {
+            why = "not a number: '" + text +
+                  "' (use \"0x\" hex, \"0b\" binary or decimal digits)";
+            return false;
+        }
+        any_digit = true;
+        if (radix_bits) {
+            shift_in(out, radix_bits, static_cast<uint32_t>(d));
+        } else {
+            mul10_add(out, static_cast<uint32_t>(d));
+        }
+        // Keep leading zeros from growing the array.
+        trim(out);
+    }
+    if (!any_digit) {
+        why = "no digits in value '" + text + "'";
+        return false;
+    }
+    return true;
+}
+
+unsigned bit_length(const uint32_t* words, size_t n) {
+    for (size_t i = n; i-- > 0;) {
+        if (words[i]) return static_cast<unsigned>(i * 32 + 32 - __builtin_clz(words[i]));
+    }
+    return 0;
+}
+
+std::string format_hex(const uint32_t* words, size_t n) {
+    static const char digits[] = "0123456789abcdef";
+    size_t top = n;
+    while (top > 1 && words[top - 1] == 0) --top;
+    if (top == 0) return "0x0";
+    std::string s = "0x";
+    s.reserve(2 + top * 8);
+    bool started = false;
+    for (size_t i = top; i-- > 0;) {
+        for (int shift = 28; shift >= 0; shift -= 4) {
+            unsigned d = (words[i] >> shift) & 0xf;
+            if (!started && d == 0) continue;
+            started = true;
+            s.push_back(digits[d]);
+        }
+    }
+    if (!started) s.push_back('0');
+    return s;
+}
+
+std::string format_hex_u64(uint64_t value) {
+    uint32_t w[2] = {static_cast<uint32_t>(value), static_cast<uint32_t>(value >> 32)};
+    return format_hex(w, 2);
+}
+
+}  // namespace ms
