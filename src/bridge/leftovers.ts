@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 export const RUN_TAG_VARIABLE = 'MIRRORSIM_RUN_TAG';
 
-/** Pids of live processes (other than this one) whose environment holds `tag`. */
-export function processesTagged(tag: string): number[] {
+/** Pids of live processes (other than this one) whose environment holds `tag`; with `command`, only those whose command line contains it. */
+export function processesTagged(tag: string, command?: string): number[] {
   const needle = `${RUN_TAG_VARIABLE}=${tag}`;
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -23,20 +23,24 @@ export function processesTagged(tag: string): number[] {
     // A zombie has already exited; its parent just has not reaped it yet.
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     if (state === 'Z') continue;
-    if (environ.split('\0').includes(needle)) found.push(pid);
+    if (!environ.split('\0').includes(needle)) continue;
+    if (command !== undefined && !readCommandLine(pid).includes(command)) continue;
+    found.push(pid);
   }
   return found;
+}
+
+function readCommandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
 }
 
 /** Names of those processes, for error messages. */
 export function describeProcesses(pids: readonly number[]): string {
   return pids
-    .map((pid) => {
-      try {
-        return `${pid} (${readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim()})`;
-      } catch {
-        return String(pid);
-      }
-    })
+    .map((pid) => `${pid} (${readCommandLine(pid)})`)
     .join(', ');
 }

@@ -22,10 +22,15 @@ export interface SpawnOptions {
 const OUTPUT_TAIL_LINES = 40;
 const live = new Set<BridgeProcess>();
 
-// Synchronous on purpose: exit handlers cannot await.
-onExit(() => {
+function killAll(): void {
   for (const child of live) child.killNow();
-});
+}
+
+// Synchronous on purpose: exit handlers cannot await.
+onExit(killAll);
+// A test worker whose runner vanished (its IPC channel closed) may linger;
+// its simulators must not.
+if (process.connected) process.once('disconnect', killAll);
 
 export class BridgeProcess {
   readonly exited: Promise<BridgeExit>;

@@ -118,7 +118,10 @@ export class SignalHandle {
   }
 
   protected queue(action: WriteAction, index: number | undefined): void {
-    const key = index === undefined ? this.name : `${this.name}[${index}]`;
+    // Force and release replace each other, and so do deposits, but a
+    // release followed by a deposit must keep both, in that order.
+    const kind = action.mode === 'deposit' ? 'deposit' : 'hold';
+    const key = `${this.name}${index === undefined ? '' : `[${index}]`}#${kind}`;
     this.context.scheduler.queueWrite(key, this.writeCommand(action, index));
   }
 

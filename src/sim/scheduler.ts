@@ -84,11 +84,11 @@ export class Scheduler {
   }
 
   /** Queues a write; the last write to a signal before the simulation runs wins (cocotb's rule). */
-  queueWrite(signal: string, command: Command): void {
-    if (this.phase === 'readonly') throw new ReadOnlyWriteError(signal, this.time);
+  queueWrite(key: string, command: Command): void {
+    if (this.phase === 'readonly') throw new ReadOnlyWriteError(String(command.sig), this.time);
     this.throwIfStopped();
-    this.writes.delete(signal); // re-insert so writes keep the order of their last assignment
-    this.writes.set(signal, command);
+    this.writes.delete(key); // re-insert so writes keep the order of their last assignment
+    this.writes.set(key, command);
   }
 
   /** Queues a command that must reach the bridge before the simulation runs again. */

@@ -66,10 +66,15 @@ export function createSimTest(config: SimTestConfig) {
     dut: [async ({ sim }, use) => use(sim.dut), { auto: true }],
   });
 
+  // vitest reads which fixtures a test uses from its parameter's destructuring,
+  // so the wrapper names them (and the built-in context fields it passes on).
   const wrap =
     (body: SimTestBody) =>
-    (context: SimTestContext): Promise<void> =>
-      context.sim.runMain(() => body(context), context.task.name);
+    ({ sim, dut, seed, random, task, expect, skip, onTestFailed, onTestFinished, signal, annotate }: SimTestContext): Promise<void> =>
+      sim.runMain(
+        () => body({ sim, dut, seed, random, task, expect, skip, onTestFailed, onTestFinished, signal, annotate } as SimTestContext),
+        task.name,
+      );
 
   const timeout = config.timeoutMs ?? 60_000;
   const simTest = (name: string, body: SimTestBody, timeoutMs = timeout) => withSim(name, wrap(body), timeoutMs);

@@ -7,7 +7,9 @@ import { expect, test } from 'vitest';
 import { describeProcesses, processesTagged, RUN_TAG_VARIABLE } from '../../src/bridge/leftovers.js';
 import { repoRoot } from '../../src/build/paths.js';
 
-const childVitest = ['vitest', 'run', '--config', 'test/fixtures/host/vitest.config.ts', 'test/fixtures/host/abandon.test.ts'];
+// Run vitest's own entry point with node (not through npx, whose extra
+// processes would stand between the signal and vitest).
+const childVitest = ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/host/vitest.config.ts', 'test/fixtures/host/abandon.test.ts'];
 
 async function settled(tag: string, withinMs = 3000): Promise<number[]> {
   const deadline = Date.now() + withinMs;
@@ -21,7 +23,7 @@ async function settled(tag: string, withinMs = 3000): Promise<number[]> {
 
 test('failed, timed-out and unclosed tests leave no simulator running', async () => {
   const tag = randomUUID();
-  const child = await execa('npx', childVitest, {
+  const child = await execa(process.execPath, childVitest, {
     cwd: repoRoot,
     reject: false,
     env: { [RUN_TAG_VARIABLE]: tag, ABANDON_WAIT_FOREVER: '0' },
@@ -36,26 +38,62 @@ test('failed, timed-out and unclosed tests leave no simulator running', async ()
   expect(left, describeProcesses(left)).toEqual([]);
 }, 180_000);
 
-test('Ctrl-C on a running test leaves no simulator running', async () => {
-  const tag = randomUUID();
-  const child = execa('npx', [...childVitest, '-t', 'waits to be interrupted'], {
+/** Starts a child run whose test simulates forever, and resolves once its simulator runs. */
+async function childWithRunningSimulator(tag: string) {
+  const child = execa(process.execPath, [...childVitest, '-t', 'waits to be interrupted'], {
     cwd: repoRoot,
     reject: false,
+    // Its own process group, as a terminal's foreground job.
+    detached: true,
     env: { [RUN_TAG_VARIABLE]: tag, ABANDON_WAIT_FOREVER: '1' },
-    all: true,
     timeout: 120_000,
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    child.all?.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (/\[abandon\] waiting with simulator \d+/.test(output)) resolve();
     });
     child.then(() => reject(new Error(`child ended before its simulator ran:\n${output}`)), reject);
   });
-  expect(processesTagged(tag).length).toBeGreaterThan(0);
-  child.kill('SIGINT');
-  await child;
-  const left = await settled(tag);
-  expect(left, describeProcesses(left)).toEqual([]);
+  expect(processesTagged(tag, 'mirrorsim-bridge')).toHaveLength(1);
+  // Wrapped: an execa child is a thenable, so returning it bare would await its end.
+  return { child };
+}
+
+function killTagged(tag: string): void {
+  for (const pid of processesTagged(tag)) process.kill(pid, 'SIGKILL');
+}
+
+test('Ctrl-C on a running test leaves no process running', async () => {
+  const tag = randomUUID();
+  const { child } = await childWithRunningSimulator(tag);
+  try {
+    // What a terminal does on Ctrl-C: SIGINT to the whole foreground group.
+    process.kill(-child.pid!, 'SIGINT');
+    await child;
+    const left = await settled(tag);
+    expect(left, describeProcesses(left)).toEqual([]);
+  } finally {
+    killTagged(tag);
+  }
+}, 180_000);
+
+test('a runner that dies abruptly leaves no simulator running', async () => {
+  const tag = randomUUID();
+  const { child } = await childWithRunningSimulator(tag);
+  try {
+    // Only the runner dies (SIGKILL: no handler runs); its worker is orphaned.
+    child.kill('SIGKILL');
+    await child;
+    const deadline = Date.now() + 5000;
+    let left = processesTagged(tag, 'mirrorsim-bridge');
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = processesTagged(tag, 'mirrorsim-bridge');
+    }
+    expect(left, describeProcesses(left)).toEqual([]);
+  } finally {
+    killTagged(tag);
+  }
 }, 180_000);
