@@ -42,7 +42,7 @@ void Scheduler::initial_eval() {
     }
 }
 
-inline void Scheduler::eval() {
+inline void Scheduler::model_eval() {
     g_in_eval = true;
     if (profiling_) {
         uint64_t t0 = mono_ns();
@@ -53,8 +53,24 @@ inline void Scheduler::eval() {
     }
     g_in_eval = false;
     ++evals_;
+}
+
+void Scheduler::eval() {
     pending_eval_ = false;
-    if (table_.any_forces()) table_.reapply_forces();
+    if (VL_LIKELY(!table_.any_forces())) {
+        model_eval();
+        return;
+    }
+    // Before: a forced input holds against deposits, clocks and stream
+    // drivers. After: the design may have overwritten a forced register; one
+    // more eval() lets the logic that reads it (Verilator re-runs all input
+    // combinational logic on every eval) see the forced value.
+    table_.reapply_forces();
+    model_eval();
+    if (table_.reapply_forces() && !g_finished) {
+        model_eval();
+        table_.reapply_forces();
+    }
 }
 
 // ---- clocks --------------------------------------------------------------

@@ -112,6 +112,7 @@ public:
     bool finished_reported = false;
 
 private:
+    void model_eval();
     void eval();
     void settle() {
         if (pending_eval_) {

@@ -351,14 +351,18 @@ void SignalTable::release(uint8_t* p) {
                   forces_.end());
 }
 
-void SignalTable::reapply_forces() const {
+bool SignalTable::reapply_forces() const {
+    bool changed = false;
     for (const auto& f : forces_) {
         if (f.sig->narrow()) {
+            changed |= (read_u64(f.sig->storage, f.p) & f.sig->mask64) != f.narrow;
             write_u64(f.sig->storage, f.p, f.narrow);
         } else {
+            changed |= std::memcmp(f.p, f.wide.data(), f.wide.size() * 4) != 0;
             write_words(*f.sig, f.p, f.wide.data());
         }
     }
+    return changed;
 }
 
 }  // namespace ms

@@ -89,7 +89,8 @@ public:
     void force(const Signal& s, uint8_t* p, const Words& value);
     void release(uint8_t* p);
     bool any_forces() const { return !forces_.empty(); }
-    void reapply_forces() const;
+    // Returns true if the design had overwritten any forced value.
+    bool reapply_forces() const;
 
 private:
     struct Force {

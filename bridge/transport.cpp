@@ -1,6 +1,7 @@
 #include "transport.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -127,6 +128,7 @@ void serve(const TransportOptions& opts, const Handler& handler) {
                     ready = true;
                     break;
                 }
+                sched_yield();
             } while (now_us() < until && !g_signal);
         }
         while (!ready) {
