@@ -79,6 +79,7 @@ module mm_originator
   output logic [15:0]      guid_counter_o,
   output logic [QCountW-1:0] paging_depth_o,
   output logic [QCountW-1:0] replace_depth_o,
+  output logic             idle_o,
   output logic [31:0]      stat_sent_o [16],
   output logic [31:0]      stat_timeouts_o,
   output logic [31:0]      stat_messages_o,   // messages fully sent
@@ -915,4 +916,5 @@ module mm_originator
   assign stat_timeouts_o = stat_timeouts_q;
   assign stat_messages_o = stat_messages_q;
   assign stat_evictions_o = stat_evictions_q;
+  assign idle_o = (state_q == Idle);
 endmodule

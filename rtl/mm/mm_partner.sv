@@ -64,6 +64,7 @@ module mm_partner
   output logic [WordW-1:0] out_data_o,
   output logic             out_last_o,
   output logic             out_to_inject_o,
+  output logic             idle_o,
   // statistics: messages handled by type (index = msg_type_e)
   output logic [31:0]      stat_handled_o [16],
   output logic [31:0]      stat_errors_o
@@ -557,4 +558,5 @@ module mm_partner
 
   assign stat_handled_o = stat_handled_q;
   assign stat_errors_o  = stat_errors_q;
+  assign idle_o = (state_q == Idle);
 endmodule
