@@ -15,7 +15,7 @@ package mirrorsim_pkg;
 
   // ---------------------------------------------------------------------------
   // Synchronization messages (originator -> partner) and answers (partner ->
-  // originator), patent Fig. 10. A message is HeaderWords words, then the page
+  // originator), patent Fig. 10. A message is four header words, then the page
   // payload (PageWords words) when `has_payload` is set.
   // ---------------------------------------------------------------------------
   typedef enum logic [3:0] {
@@ -37,7 +37,6 @@ package mirrorsim_pkg;
     AnsSenseInfo   = 4'd15   // arg0, arg1: the requested information
   } msg_type_e;
 
-  localparam int unsigned HeaderWords = 4;
 
   // Word 0 of every message.
   typedef struct packed {
