@@ -9,7 +9,8 @@
 // - Write (DESTAGE): the page goes into a line marked dirty and is
 //   acknowledged (wack) as soon as the line holds it. Dirty lines go to disk
 //   later: before their line is evicted, on flush_i, or in the background once
-//   the downstream port has been idle for IdleDelay cycles (destage_en_i).
+//   the cache has been quiet (no transaction on either port) for IdleDelay
+//   cycles (destage_en_i): lazily, so it never competes with page traffic.
 // - A read of a block that is dirty here returns the cached (newest) data.
 // - Replacement: an invalid line if any, else the least recently used one.
 // - invalidate_i drops every line without writing back (a failed node's cache
@@ -116,7 +117,7 @@ module storage_cache
   logic [BlockW-1:0] ra_blk_q, ra_blk_d;
   logic              flush_q, flush_d;
   logic              inv_q, inv_d;
-  logic [IdleW-1:0]  idle_q, idle_d;              // downstream idle cycles (saturating)
+  logic [IdleW-1:0]  idle_q, idle_d;              // quiet cycles, both ports (saturating)
   logic [31:0]       hits_q, hits_d, misses_q, misses_d, ra_cnt_q, ra_cnt_d, destaged_q, destaged_d;
 
   // ---------------------------------------------------------------------------
@@ -484,7 +485,8 @@ module storage_cache
 
   assign flush_d = (flush_q || flush_i) && (|dirty_d) && !inv_apply;
   assign inv_d   = inv_req && !inv_apply;
-  assign idle_d  = (dn_state_q != DnIdle || dn_start) ? '0 :
+  // Any transaction, upstream or downstream, restarts the quiet time.
+  assign idle_d  = (dn_state_q != DnIdle || dn_start || up_state_q != UpIdle || up_req_valid_i) ? '0 :
                    (32'(idle_q) >= IdleDelay) ? idle_q : idle_q + 1'b1;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
