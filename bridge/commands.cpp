@@ -1,3 +1,6 @@
+// Verilator's makefile compiles user files with -Os after the -O2 of the
+// build line; JSON handling is most of a request's cost, so ask for -O2.
+#pragma GCC optimize("O2")
 #include "commands.h"
 
 #include <cmath>
@@ -188,6 +191,28 @@ Words to_words(const json& v, const Signal& s, const char* field) {
     return w;
 }
 
+// Writes the value's s.nwords words to `out`; values of up to 64 bits skip
+// the general parser and its allocations (stream_push sends many).
+void value_into(const json& v, const Signal& s, const char* field, uint32_t* out) {
+    if (s.nwords <= 2) {
+        uint64_t x = 0;
+        bool fast = false;
+        if (v.is_string()) {
+            fast = parse_u64_text(v.get_ref<const std::string&>(), x);
+        } else if (v.is_number_unsigned()) {
+            x = v.get<uint64_t>();
+            fast = x <= kMaxJsonInt;
+        }
+        if (fast && (s.width >= 64 || (x >> s.width) == 0)) {
+            out[0] = static_cast<uint32_t>(x);
+            if (s.nwords > 1) out[1] = static_cast<uint32_t>(x >> 32);
+            return;
+        }
+    }
+    Words w = to_words(v, s, field);  // reports why the value is refused
+    std::copy(w.begin(), w.end(), out);
+}
+
 bool is_bit(const Signal& s) {
     return s.width == 1 && s.storage == Storage::u8 && !s.is_memory;
 }
@@ -237,15 +262,44 @@ bool allowed_after_finish(const std::string& cmd) {
 
 // ---- the commands ------------------------------------------------------------
 
+}  // namespace
+
+// Large replies (stream_pull) are written as JSON text directly; the reply
+// tree holds a placeholder string where the text goes.
+std::string RawFragments::marker(size_t i) const {
+    return "\x01mirrorsim-raw-" + std::to_string(nonce_) + "-" + std::to_string(i) + "\x01";
+}
+
+nlohmann::json RawFragments::add(std::string text) {
+    texts_.push_back(std::move(text));
+    return marker(texts_.size() - 1);
+}
+
+void RawFragments::splice(std::string& dumped) {
+    for (size_t i = 0; i < texts_.size(); ++i) {
+        // As dump() writes the marker: quoted, \x01 escaped.
+        std::string m = nlohmann::json(marker(i)).dump();
+        size_t at = dumped.find(m);
+        if (at != std::string::npos) dumped.replace(at, m.size(), texts_[i]);
+    }
+    texts_.clear();
+}
+
+namespace {
+
 class Impl {
 public:
-    Impl(Session& s, uint64_t start_ns, uint64_t requests, bool& quit)
-        : s(s), start_ns(start_ns), requests(requests), quit(quit) {}
+    Impl(Session& s, uint64_t start_ns, uint64_t requests, bool& quit, RawFragments& raw_text)
+        : s(s), start_ns(start_ns), requests(requests), quit(quit), raw_text(raw_text) {}
 
     Session& s;
     uint64_t start_ns;
     uint64_t requests;
     bool& quit;
+    RawFragments& raw_text;
+
+    // A placeholder for ready-made JSON text, replaced after dump().
+    json raw(std::string text) { return raw_text.add(std::move(text)); }
 
     const Signal& sig_ref(const json& v, const char* field) {
         if (v.is_string()) {
@@ -744,38 +798,49 @@ public:
     json stream_push(const json& req) {
         Stream& st = need_stream(req, 1);
         const json& items = need_array(req, "items");
-        std::vector<uint32_t> flat;
-        flat.reserve(items.size() * st.item_words);
+        std::vector<uint32_t> flat(items.size() * st.item_words);
+        uint32_t* out = flat.data();
         for (const auto& item : items) {
             if (!item.is_array() || item.size() != st.data.size()) {
                 bad_arg("items", "each item must be an array of " + std::to_string(st.data.size()) +
                                      " values, one per data signal");
             }
             for (size_t j = 0; j < st.data.size(); ++j) {
-                Words w = to_words(item[j], *st.data[j], "items");
-                flat.insert(flat.end(), w.begin(), w.end());
+                value_into(item[j], *st.data[j], "items", out);
+                out += st.data[j]->nwords;
             }
         }
         s.streams.push(st, flat, items.size());
         return {{"queued", st.queued}};
     }
 
+    // Written as text: building a JSON tree per item costs more than the
+    // simulation that produced it.
     json stream_pull(const json& req) {
         Stream& st = need_stream(req, 0);
         size_t n = st.available();
         if (opt(req, "max")) n = std::min<size_t>(n, static_cast<size_t>(need_int(req, "max", 0, INT64_MAX)));
-        json items = json::array();
+        std::string text;
+        text.reserve(2 + n * (28 + st.data.size() * 14));
+        text.push_back('[');
         for (size_t i = 0; i < n; ++i) {
-            json data = json::array();
+            if (i) text.push_back(',');
+            text += "{\"data\":[";
             const uint32_t* w = st.items.data() + st.read;
-            for (const Signal* d : st.data) {
-                data.push_back(format_hex(w, d->nwords));
-                w += d->nwords;
+            for (size_t j = 0; j < st.data.size(); ++j) {
+                if (j) text.push_back(',');
+                text.push_back('"');
+                append_hex(text, w, st.data[j]->nwords);
+                text.push_back('"');
+                w += st.data[j]->nwords;
             }
+            text += "],\"time\":";
+            text += std::to_string(st.times[st.read_time++]);
+            text.push_back('}');
             st.read += st.item_words;
-            items.push_back({{"data", std::move(data)}, {"time", st.times[st.read_time++]}});
         }
-        return {{"items", std::move(items)}};
+        text.push_back(']');
+        return {{"items", raw(std::move(text))}};
     }
 
     json stream_stats(const json& req) {
@@ -916,7 +981,7 @@ json Commands::dispatch(const json& req, bool in_batch, bool& quit) {
             reply["results"] = std::move(results);
             return reply;
         }
-        Impl impl(s_, start_ns_, requests_, quit);
+        Impl impl(s_, start_ns_, requests_, quit, raw_);
         json fields = (impl.*(h->second))(req);
         for (auto it = fields.begin(); it != fields.end(); ++it) reply[it.key()] = std::move(it.value());
         return reply;
@@ -954,8 +1019,11 @@ std::string Commands::handle(const char* data, size_t size, bool& quit) {
     }
     reply["id"] = std::move(id);
     try {
-        return reply.dump(-1, ' ', false, json::error_handler_t::replace);
+        std::string out = reply.dump(-1, ' ', false, json::error_handler_t::replace);
+        if (!raw_.empty()) raw_.splice(out);
+        return out;
     } catch (...) {
+        raw_.clear();
         return R"({"id":null,"ok":false,"error":{"code":"bad_argument","message":"reply could not be encoded"}})";
     }
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,20 @@ struct Session {
     uint64_t max_wall_ms;
 };
 
+class RawFragments {
+public:
+    RawFragments() : nonce_(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(this)) ^ 0x9e3779b97f4a7c15ull) {}
+    nlohmann::json add(std::string text);
+    void splice(std::string& dumped);
+    bool empty() const { return texts_.empty(); }
+    void clear() { texts_.clear(); }
+
+private:
+    std::string marker(size_t i) const;
+    uint64_t nonce_;
+    std::vector<std::string> texts_;
+};
+
 class Commands {
 public:
     explicit Commands(Session s);
@@ -40,6 +55,7 @@ private:
     Session s_;
     uint64_t start_ns_;
     uint64_t requests_ = 0;
+    RawFragments raw_;
 };
 
 }  // namespace ms

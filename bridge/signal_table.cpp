@@ -1,3 +1,5 @@
+// Verilator's makefile appends -Os to user files; this is a hot path.
+#pragma GCC optimize("O2")
 #include "signal_table.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// Verilator's makefile appends -Os to user files; this is a hot path.
+#pragma GCC optimize("O2")
 #include "streams.h"
 
 namespace ms {
@@ -67,11 +69,16 @@ void Streams::sample(const std::vector<int>& ids, uint64_t now) {
             s.times.erase(s.times.begin(), s.times.begin() + static_cast<long>(s.read_time));
             s.read_time = 0;
         }
-        size_t at = s.items.size();
-        s.items.resize(at + s.item_words);
         for (const Signal* d : s.data) {
-            read_words(*d, d->base, &s.items[at]);
-            at += d->nwords;
+            if (d->narrow()) {
+                const uint64_t v = read_u64(d->storage, d->base) & d->mask64;
+                s.items.push_back(static_cast<uint32_t>(v));
+                if (d->nwords > 1) s.items.push_back(static_cast<uint32_t>(v >> 32));
+            } else {
+                const size_t at = s.items.size();
+                s.items.resize(at + d->nwords);
+                read_words(*d, d->base, &s.items[at]);
+            }
         }
         s.times.push_back(now);
         ++s.beats;
@@ -104,13 +111,19 @@ bool Streams::update(const std::vector<int>& ids) {
         s.idled = false;
         const uint32_t* item = s.queue.data() + s.head;
         for (const Signal* d : s.data) {
-            write_words(*d, d->base, item);
+            if (d->narrow()) {
+                uint64_t v = item[0];
+                if (d->nwords > 1) v |= static_cast<uint64_t>(item[1]) << 32;
+                write_u64(d->storage, d->base, v);
+            } else {
+                write_words(*d, d->base, item);
+            }
             item += d->nwords;
         }
         s.head += s.item_words;
         --s.queued;
         s.busy = true;
-        set_bit(s.valid, true);
+        *s.valid->base = 1;
         changed = true;
     }
     return changed;

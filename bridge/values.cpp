@@ -1,3 +1,5 @@
+// Verilator's makefile appends -Os to user files; this is a hot path.
+#pragma GCC optimize("O2")
 #include "values.h"
 
 namespace ms {
@@ -90,29 +92,82 @@ unsigned bit_length(const uint32_t* words, size_t n) {
     return 0;
 }
 
-std::string format_hex(const uint32_t* words, size_t n) {
+bool parse_u64_text(const std::string& text, uint64_t& out) {
+    const size_t n = text.size();
+    size_t pos = 0;
+    unsigned shift = 0;  // 0 = decimal
+    if (n >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        shift = 4;
+        pos = 2;
+    } else if (n >= 2 && text[0] == '0' && (text[1] == 'b' || text[1] == 'B')) {
+        shift = 1;
+        pos = 2;
+    }
+    if (pos == n) return false;
+    uint64_t v = 0;
+    for (; pos < n; ++pos) {
+        const char c = text[pos];
+        int d;
+        if (c == '_') {
+            if (pos == 0 || text[pos - 1] == 'x' || text[pos - 1] == 'b') return false;
+            continue;
+        }
+        if (shift == 4) {
+            d = hex_digit(c);
+        } else {
+            d = (c >= '0' && c <= '9') ? c - '0' : -1;
+            if (shift == 1 && d > 1) d = -1;
+        }
+        if (d < 0) return false;
+        if (shift) {
+            if (v >> (64 - shift)) return false;
+            v = (v << shift) | static_cast<uint64_t>(d);
+        } else {
+            if (v > (UINT64_MAX - static_cast<uint64_t>(d)) / 10) return false;
+            v = v * 10 + static_cast<uint64_t>(d);
+        }
+    }
+    out = v;
+    return true;
+}
+
+void append_hex(std::string& out, const uint32_t* words, size_t n) {
     static const char digits[] = "0123456789abcdef";
     size_t top = n;
     while (top > 1 && words[top - 1] == 0) --top;
-    if (top == 0) return "0x0";
-    std::string s = "0x";
-    s.reserve(2 + top * 8);
+    out += "0x";
+    if (top == 0 || (top == 1 && words[0] == 0)) {
+        out.push_back('0');
+        return;
+    }
     bool started = false;
     for (size_t i = top; i-- > 0;) {
         for (int shift = 28; shift >= 0; shift -= 4) {
             unsigned d = (words[i] >> shift) & 0xf;
             if (!started && d == 0) continue;
             started = true;
-            s.push_back(digits[d]);
+            out.push_back(digits[d]);
         }
     }
-    if (!started) s.push_back('0');
+}
+
+void append_hex_u64(std::string& out, uint64_t value) {
+    uint32_t w[2] = {static_cast<uint32_t>(value), static_cast<uint32_t>(value >> 32)};
+    append_hex(out, w, 2);
+}
+
+std::string format_hex(const uint32_t* words, size_t n) {
+    std::string s;
+    s.reserve(2 + n * 8);
+    append_hex(s, words, n);
     return s;
 }
 
 std::string format_hex_u64(uint64_t value) {
-    uint32_t w[2] = {static_cast<uint32_t>(value), static_cast<uint32_t>(value >> 32)};
-    return format_hex(w, 2);
+    std::string s;
+    s.reserve(18);
+    append_hex_u64(s, value);
+    return s;
 }
 
 }  // namespace ms

@@ -20,8 +20,15 @@ bool parse_value_text(const std::string& text, Words& out, std::string& why);
 unsigned bit_length(const uint32_t* words, size_t n);
 inline unsigned bit_length(const Words& w) { return bit_length(w.data(), w.size()); }
 
+// Fast path for values of up to 64 bits: false if the text is not a number
+// or does not fit 64 bits (then use parse_value_text, which says why).
+bool parse_u64_text(const std::string& text, uint64_t& out);
+
 // "0x" + lower-case hex without leading zeros ("0x0" for zero).
 std::string format_hex(const uint32_t* words, size_t n);
+// Appends the same text as format_hex, without a temporary string.
+void append_hex(std::string& out, const uint32_t* words, size_t n);
+void append_hex_u64(std::string& out, uint64_t value);
 std::string format_hex_u64(uint64_t value);
 
 inline size_t words_for_bits(unsigned width) { return width == 0 ? 1 : (width + 31) / 32; }
