@@ -26,9 +26,10 @@ module inter_node_link
   // Retransmissions of one frame before the link is declared down.
   parameter int unsigned MaxRetries  = 8,
   // Frames in flight per direction (sender window) and messages the receiver
-  // can hold; powers of two.
-  parameter int unsigned TxSlots     = 4,
-  parameter int unsigned RxSlots     = 4,
+  // can hold; powers of two, 2 to 8. Eight keep the wire busy with short
+  // messages both ways (see docs/rtl-link.md); each slot holds MaxMsgWords.
+  parameter int unsigned TxSlots     = 8,
+  parameter int unsigned RxSlots     = 8,
   // Silence after declaring the link down: long enough for the peer to time
   // out too (HbTimeout after the last frame it got, which was on the wire).
   parameter int unsigned QuietCycles = HbTimeout + 2 * Latency + 8,

@@ -43,7 +43,7 @@ module link_deframer
   // The header must make sense and agree with the words actually received.
   always_comb begin
     well_formed = 1'b0;
-    unique case (hdr_q.kind)
+    unique case (hdr_q.rsvd ? KindNone : hdr_q.kind)
       KindData: well_formed = (hdr_q.state == LsUp) && (hdr_q.len != '0) &&
                               (hdr_q.len <= LenW'(MaxMsgWords)) && (LenW'(cnt_q) == hdr_q.len);
       KindAck, KindHb: well_formed = (hdr_q.state != LsQuiet) && (hdr_q.len == '0) && (cnt_q == '0) &&

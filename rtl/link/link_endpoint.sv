@@ -10,6 +10,9 @@
 //    Init+Init/Up->Up; Up hearing Down (the peer restarted) declares the link
 //    down (the BFD scheme, RFC 5880);
 //  - heartbeats (HbPeriod idle cycles) and the peer-silence timeout (HbTimeout);
+//    a side that has not heard its peer for PollAfter cycles polls it (the
+//    poll bit, and heartbeats every PollPeriod idle cycles) and the peer
+//    answers at once, so a few lost frames do not take a quiet link down;
 //  - go-back-N sending with a window of TxSlots frames, bounded by the room
 //    the peer advertises, retransmission on AckTimeout or on the peer's NAK,
 //    MaxRetries;
@@ -68,6 +71,11 @@ module link_endpoint
   localparam int unsigned HbW     = $clog2(HbPeriod + 1);
   localparam int unsigned AtW     = $clog2(AckTimeout + 1);
   localparam int unsigned RtW     = (MaxRetries > 0) ? $clog2(MaxRetries + 1) : 1;
+  // Polling starts just past the longest normal gap between the peer's good
+  // frames (a heartbeat period after a full frame), leaving the rest of the
+  // timeout for polls and their answers.
+  localparam int unsigned PollAfter  = HbPeriod + MaxMsgWords + 2 + 8;
+  localparam int unsigned PollPeriod = (HbPeriod >= 16) ? HbPeriod / 4 : 4;
 
   // ---------------------------------------------------------------------------
   // State
@@ -213,7 +221,7 @@ module link_endpoint
   // ---------------------------------------------------------------------------
   logic outstanding, sending_data, timeout, go_back, retry_exhausted;
   logic silence_timeout, declare_down;
-  logic data_avail, window_open, wnd_update, need_ack, hb_due, can_start;
+  logic data_avail, window_open, wnd_update, need_ack, hb_due, can_start, polling;
   logic [SeqW-1:0] window_left;
   kind_e start_kind;
 
@@ -225,7 +233,8 @@ module link_endpoint
   // The peer may have used all the room we told it of: tell it about new room.
   assign wnd_update   = (adv_edge_q == rcv_nxt_q) && (rx_room != '0);
   assign need_ack     = ack_pending_q || nak_pending_q || wnd_update;
-  assign hb_due       = hb_now_q || (hb_cnt_q == HbW'(HbPeriod));
+  assign polling      = (state_q == LsInit || state_q == LsUp) && (silence_q >= SilW'(PollAfter));
+  assign hb_due       = hb_now_q || (hb_cnt_q >= (polling ? HbW'(PollPeriod) : HbW'(HbPeriod)));
 
   // Slot of a sequence number.
   assign tx_rd_slot = fr_busy ? fr_hdr.seq[TxSlotW-1:0] : snd_nxt_q[TxSlotW-1:0];
@@ -374,6 +383,8 @@ module link_endpoint
     fr_hdr_next.ack   = rcv_nxt_q;
     fr_hdr_next.room  = rx_room;
     fr_hdr_next.nak   = nak_pending_q;
+    fr_hdr_next.poll  = polling;
+    fr_hdr_next.rsvd  = 1'b0;
     fr_hdr_next.len   = (start_kind == KindData) ? tx_rd_len : '0;
 
     if (fr_start) begin
@@ -391,8 +402,10 @@ module link_endpoint
     if (fr_busy || fr_start || state_q == LsQuiet) hb_cnt_d = '0;
     else if (hb_cnt_q != HbW'(HbPeriod)) hb_cnt_d = hb_cnt_q + 1'b1;
 
-    // Every change of state is announced at once, to speed up the handshake.
+    // Every change of state is announced at once, to speed up the handshake;
+    // a poll is answered at once (any frame will do).
     if (state_d != state_q && state_d != LsQuiet) hb_now_d = 1'b1;
+    if (rx_good && df_hdr.poll && state_d != LsQuiet) hb_now_d = 1'b1;
 
     // ---- a dead node starts over, as from reset ----
     if (!alive_i) begin
@@ -473,6 +486,10 @@ module link_endpoint
   assign ev_delivered_o = alive_i && rx_delivered;
   assign ev_down_o      = declare_down;
 
+  // The deframer has already rejected any header with the reserved bit set.
+  logic unused_rsvd;
+  assign unused_rsvd = df_hdr.rsvd;
+
 `ifndef SYNTHESIS
   initial begin
     assert (TxSlots >= 2 && (TxSlots & (TxSlots - 1)) == 0 && TxSlots < (1 << (SeqW - 1)))
@@ -481,10 +498,9 @@ module link_endpoint
       else $fatal(1, "link_endpoint: RxSlots must be a power of two in [2, 8]");
     assert (MaxMsgWords >= 2 && MaxMsgWords < (1 << LenW))
       else $fatal(1, "link_endpoint: MaxMsgWords must be in [2, %0d]", (1 << LenW) - 1);
-    // The peer sends a frame at least every HbPeriod idle cycles plus one frame.
-    assert (HbTimeout > HbPeriod + MaxMsgWords + 2 + 4)
-      else $fatal(1, "link_endpoint: HbTimeout %0d too short for HbPeriod %0d and %0d-word frames",
-                  HbTimeout, HbPeriod, MaxMsgWords + 2);
+    assert (PollAfter + 4 * PollPeriod < HbTimeout)
+      else $fatal(1, "link_endpoint: HbTimeout %0d leaves no time to poll after %0d (HbPeriod + a full frame)",
+                  HbTimeout, PollAfter);
     assert (QuietCycles >= HbTimeout) else $fatal(1, "link_endpoint: QuietCycles must be >= HbTimeout");
     assert (AckTimeout >= 2 * (MaxMsgWords + 2) + 8)
       else $fatal(1, "link_endpoint: AckTimeout %0d below the round trip of a full frame", AckTimeout);

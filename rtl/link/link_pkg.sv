@@ -5,9 +5,9 @@
 package link_pkg;
 
   localparam int unsigned WordW = 32;
-  // Sequence numbers: 6 bits, so a window of up to 31 frames keeps duplicates
+  // Sequence numbers: 5 bits, so a window of up to 15 frames keeps duplicates
   // (behind the expected number) and gaps (ahead of it) apart.
-  localparam int unsigned SeqW  = 6;
+  localparam int unsigned SeqW  = 5;
   // Free receive slots advertised in every header.
   localparam int unsigned RoomW = 4;
   // Payload words of a DATA frame: 4 + 1024 words (a 4 KiB page) must fit.
@@ -40,10 +40,12 @@ package link_pkg;
   typedef struct packed {
     kind_e             kind;   // [31:30]
     link_state_e       state;  // [29:28] sender's link state
-    logic [SeqW-1:0]   seq;    // [27:22] DATA: this frame's sequence number; else 0
-    logic [SeqW-1:0]   ack;    // [21:16] next sequence number the sender expects (cumulative ack)
-    logic [RoomW-1:0]  room;   // [15:12] free receive slots of the sender, counted from `ack`
-    logic              nak;    // [11]    the sender saw a gap: go back to `ack` now
+    logic [SeqW-1:0]   seq;    // [27:23] DATA: this frame's sequence number; else 0
+    logic [SeqW-1:0]   ack;    // [22:18] next sequence number the sender expects (cumulative ack)
+    logic [RoomW-1:0]  room;   // [17:14] free receive slots of the sender, counted from `ack`
+    logic              nak;    // [13]    the sender saw a gap: go back to `ack` now
+    logic              poll;   // [12]    the sender has not heard us for a while: answer at once
+    logic              rsvd;   // [11]    0
     logic [LenW-1:0]   len;    // [10:0]  DATA: message words (>= 1); else 0
   } hdr_t;
 

@@ -1,12 +1,14 @@
 // Test bench for inter_node_link: drives both nodes' message ports with the
 // bridge's stream drivers/monitors, injects faults, reads the statistics, and
 // models the frame format (header layout, CRC-32) in software.
+import { expect } from 'vitest';
 import type { Design } from '../../../src/build/design.js';
 import { Clock } from '../../../src/sim/clock.js';
 import type { Random } from '../../../src/sim/random.js';
 import type { Simulator } from '../../../src/sim/simulator.js';
 import type { StreamDriver, StreamMonitor, StreamItem } from '../../../src/sim/streams.js';
-import { ClockCycles, WaitUntil } from '../../../src/sim/triggers.js';
+import { startSoon } from '../../../src/sim/task.js';
+import { ClockCycles, First, WaitUntil } from '../../../src/sim/triggers.js';
 
 // Parameters the tests build the link with (one build for the whole file).
 export const LATENCY = 4;
@@ -14,6 +16,7 @@ export const MAX_MSG_WORDS = 20;
 export const HB_PERIOD = 32;
 export const HB_TIMEOUT = 128;
 export const ACK_TIMEOUT = 2 * (MAX_MSG_WORDS + 2) + 2 * LATENCY + 16;
+export const RX_SLOTS = 8;
 export const QUIET_CYCLES = HB_TIMEOUT + 2 * LATENCY + 8;
 export const PERIOD_NS = 10;
 
@@ -49,6 +52,11 @@ export type Message = bigint[];
 
 export const STAT_NAMES = ['frames', 'retx', 'crc_err', 'dropped', 'delivered', 'dup'] as const;
 export type Stats = Record<`${(typeof STAT_NAMES)[number]}_${Dir}` | 'down_a' | 'down_b', number>;
+
+export type Faults = Partial<Record<'drop_ab' | 'drop_ba' | 'corrupt_ab' | 'corrupt_ba' | 'cut', boolean>> & {
+  delay_ab?: number;
+  delay_ba?: number;
+};
 
 export interface BenchOptions {
   /** Chance per cycle that each node takes an rx word (1 = always ready). */
@@ -133,7 +141,7 @@ export class LinkBench {
     );
   }
 
-  setFaults(f: Partial<Record<'drop_ab' | 'drop_ba' | 'corrupt_ab' | 'corrupt_ba' | 'cut', boolean>> & { delay_ab?: number; delay_ba?: number }): void {
+  setFaults(f: Faults): void {
     const dut = this.dut;
     dut.fault_drop_ab_i.value = f.drop_ab ? 1 : 0;
     dut.fault_drop_ba_i.value = f.drop_ba ? 1 : 0;
@@ -162,6 +170,66 @@ export class LinkBench {
       if (!result.matched) return -1;
     }
     return this.now() - start;
+  }
+
+  /**
+   * Applies a new random fault set every `interval` cycles (a random number
+   * in the range) until stopped; stop() clears all faults. Faults act per
+   * frame, on the frames that start entering the wire while they are set.
+   */
+  faultPattern(choose: (random: Random) => Faults, interval: [number, number]): { stop: () => Promise<void> } {
+    let running = true;
+    const task = startSoon(async () => {
+      while (running) {
+        this.setFaults(choose(this.random));
+        await ClockCycles(this.dut.clk_i, this.random.int(interval[0], interval[1]));
+      }
+      this.setFaults({});
+    });
+    return {
+      stop: async () => {
+        running = false;
+        await task;
+      },
+    };
+  }
+
+  /**
+   * Checks that exactly `sent` arrived at `side`'s node, whole and in order:
+   * waits (bounded) for the count, then a while longer to see nothing more
+   * (no late duplicate) arrives. Returns the cycles the delivery took.
+   */
+  async expectDelivered(
+    side: Side,
+    sent: readonly Message[],
+    budget: number,
+    // Messages delivered to this node before `sent` was queued.
+    before: number,
+    options: { settle?: number } = {},
+  ): Promise<number> {
+    const dir: Dir = side === 'b' ? 'ab' : 'ba';
+    const settle = options.settle ?? 4 * HB_TIMEOUT;
+    const wait = await WaitUntil(this.dut[`stat_delivered_${dir}_o`], before + sent.length, { clock: this.dut.clk_i, budget });
+    if (settle > 0) await ClockCycles(this.dut.clk_i, settle);
+    const { messages, partial } = toMessages(await this.rx[side]!.drain());
+    const summary = (m: readonly Message[]) => m.map((words) => `${words[0]!.toString(16)}/${words.length}`);
+    // Tags first, for a readable failure; then every word.
+    expect(summary(messages), `messages at ${side}`).toEqual(summary(sent));
+    expect(messages, `contents at ${side}`).toEqual(sent);
+    expect(partial, `no partial message at ${side}`).toEqual([]);
+    expect(await this.dut[`stat_delivered_${dir}_o`].readNumber()).toBe(before + sent.length);
+    expect(wait.matched).toBe(true);
+    return wait.cycles;
+  }
+
+  /** Messages delivered to `side`'s node so far. */
+  delivered(side: Side): Promise<number> {
+    return this.dut[`stat_delivered_${side === 'b' ? 'ab' : 'ba'}_o`].readNumber();
+  }
+
+  /** Waits until `side`'s tx driver has handed over everything; false past the budget. */
+  async txIdle(side: Side, budget: number): Promise<boolean> {
+    return First(this.tx[side].idle().then(() => true), ClockCycles(this.dut.clk_i, budget).then(() => false));
   }
 
   /** Cycles since time 0. */
@@ -251,6 +319,8 @@ export interface Header {
   ack: number;
   room: number;
   nak: number;
+  poll: number;
+  rsvd: number;
   len: number;
 }
 
@@ -258,10 +328,12 @@ export function unpackHeader(word: number): Header {
   return {
     kind: (word >>> 30) & 0x3,
     state: (word >>> 28) & 0x3,
-    seq: (word >>> 22) & 0x3f,
-    ack: (word >>> 16) & 0x3f,
-    room: (word >>> 12) & 0xf,
-    nak: (word >>> 11) & 0x1,
+    seq: (word >>> 23) & 0x1f,
+    ack: (word >>> 18) & 0x1f,
+    room: (word >>> 14) & 0xf,
+    nak: (word >>> 13) & 0x1,
+    poll: (word >>> 12) & 0x1,
+    rsvd: (word >>> 11) & 0x1,
     len: word & 0x7ff,
   };
 }
