@@ -217,15 +217,28 @@ module disk_model
   assign p1_wack_o      = wack_q[1];
 
 `ifndef SYNTHESIS
-  always_ff @(posedge clk_i) begin
-    if (rst_ni) begin
+  // Round-robin fairness: a port passed over while it requested is served
+  // before the other port is served again (if it still requests).
+  logic [1:0] passed_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      passed_q <= '0;
+    end else begin
+      for (int p = 0; p < 2; p++) begin
+        if (!req_valid[p] || (accept && grant == 1'(p))) passed_q[p] <= 1'b0;
+        else if (accept) passed_q[p] <= 1'b1;
+      end
+      assert (!(accept && passed_q[!grant] && req_valid[!grant]))
+        else $error("disk_model: port %0d passed over twice", !grant);
       assert (PageWords >= 2 && (PageWords & (PageWords - 1)) == 0)
         else $error("disk_model: PageWords (%0d) must be a power of two >= 2", PageWords);
       assert (Latency >= 1) else $error("disk_model: Latency must be at least 1");
       assert (32'(idx_q) <= PageWords) else $error("disk_model: word index %0d past the page", idx_q);
-      // A write must not arrive on the port that is not being served, nor
-      // after the page is complete: the page port carries one transaction.
+      // The page port carries one transaction at a time: no write data on the
+      // port that is not being served, none past the end of the page.
       assert (!(state_q == DkWrite && wr_valid[!port_q])) else $error("disk_model: write data on an idle port");
+      assert (!(state_q == DkWrite && 32'(idx_q) == PageWords && wr_valid[port_q]))
+        else $error("disk_model: more than PageWords write words");
     end
   end
 `endif
