@@ -307,6 +307,46 @@ simTest('invalidate drops dirty lines without writing them back', async ({ sim, 
   expect(await a.stats()).toMatchObject({ hits: 0, misses: 1 });
 });
 
+simTest('latencies: one word per cycle when nothing stalls', async ({ sim, dut, random }) => {
+  await resetStorage(dut);
+  const disk = new Disk(sim, P);
+  const a = await StorageNode.create(sim, 'a', P);
+  await sim.streamMonitor(
+    { name: 'a_send', clock: dut.clk_i, valid: dut.a_send_valid_o, ready: dut.a_send_ready_i, data: [dut.a_send_data_o] },
+    { driveReady: 1 },
+  );
+  const recv = await sim.streamDriver({ name: 'a_recv', clock: dut.clk_i, valid: dut.a_recv_valid_i, ready: dut.a_recv_ready_o, data: [dut.a_recv_data_i, dut.a_recv_last_i] });
+  await a.mem.writeAll(0, randomPage(random, P.Frames * P.PageWords));
+  const t: Record<string, number> = {};
+  t.pageInMiss = (await a.timed({ op: Op.PageIn, frame: 0, block: 40 })).cycles;
+  await ClockCycles(dut.clk_i, 100);  // the read-ahead of block 41 is in
+  t.pageInHit = (await a.timed({ op: Op.PageIn, frame: 1, block: 41 })).cycles;
+  t.destage = (await a.timed({ op: Op.Destage, frame: 2, block: 60 })).cycles;
+  // Four dirty lines: the next destage first writes the least recently used one back.
+  for (const block of [61, 62, 63]) await a.run([{ op: Op.Destage, frame: 3, block }]);
+  expect(await a.stats()).toMatchObject({ destaged: 0 });
+  t.destageEvicting = (await a.timed({ op: Op.Destage, frame: 4, block: 64 })).cycles;
+  expect(await a.stats()).toMatchObject({ destaged: 1 });
+  expect(await disk.block(60)).toEqual(await a.frame(2));
+  t.send = (await a.timed({ op: Op.Send, frame: 5 })).cycles;
+  recv.send(...randomPage(random, P.PageWords).map((w, i) => [w, i === P.PageWords - 1 ? 1n : 0n]));
+  t.receive = (await a.timed({ op: Op.Receive, frame: 6 })).cycles;
+  t.zero = (await a.timed({ op: Op.Zero, frame: 7 })).cycles;
+  t.error = (await a.timed({ op: Op.PageIn, frame: 99, block: 0 })).cycles;
+  console.log(`[storage] latencies (cycles, command accepted -> completion taken): ${JSON.stringify(t)}`);
+  expect(t).toEqual({
+    pageInMiss: P.Latency + P.PageWords + 4,
+    pageInHit: P.PageWords + 3,
+    destage: P.PageWords + 4,
+    // + one write-back: the disk's write latency from its request, and the handshakes around it.
+    destageEvicting: P.PageWords + 4 + Math.max(P.Latency, P.PageWords + 1) + 3,
+    send: P.PageWords + 3,
+    receive: P.PageWords + 1,
+    zero: P.PageWords + 1,
+    error: 1,
+  });
+});
+
 simTest('bad frame, block, op or payload length complete with an error status and never hang', async ({ sim, dut, random }) => {
   await resetStorage(dut);
   const a = await StorageNode.create(sim, 'a', P);
