@@ -12,10 +12,22 @@ export default async function setup(): Promise<() => Promise<void>> {
   const model = await ensureModel(fixtureDesign, { log: (line) => console.log(line) });
   console.log(`[mirrorsim] fixture model: ${model.executable}${model.built ? ' (built)' : ' (cached)'}`);
   return async () => {
-    const leftovers = processesTagged(tag);
-    if (leftovers.length > 0) {
-      for (const pid of leftovers) process.kill(pid, 'SIGKILL');
-      throw new Error(`simulator processes outlived the test suite: ${describeProcesses(leftovers)}`);
+    // A simulator closed by the last test may take a moment to exit.
+    let simulators = processesTagged(tag, 'mirrorsim-bridge');
+    for (let waited = 0; simulators.length > 0 && waited < 3000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      simulators = processesTagged(tag, 'mirrorsim-bridge');
+    }
+    // Anything else still tagged (a build a timed-out test started) goes too.
+    for (const pid of processesTagged(tag)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    if (simulators.length > 0) {
+      throw new Error(`simulator processes outlived the test suite: ${describeProcesses(simulators)}`);
     }
   };
 }

@@ -41,6 +41,7 @@ module memory_manager
   output data_resp_t       dresp_o,
   // local memory, the data port's way in (read data one cycle after the request)
   output logic             lm_req_o,
+  input  logic             lm_gnt_i,        // low while the memory is being wiped
   output logic             lm_we_o,
   output logic [AddrW-1:0] lm_addr_o,
   output logic [WordW-1:0] lm_wdata_o,
@@ -470,9 +471,10 @@ module memory_manager
   logic part_to_link;
   assign part_to_link = part_out_valid && !part_to_inject;
 
+  // Valid and data must not depend on ready (the link's ready may depend on
+  // valid), so they are worked out in a block of their own.
   always_comb begin
-    tx_owner_d  = tx_owner_q;
-    tx_locked_d = tx_locked_q;
+    tx_owner_d = tx_owner_q;
     if (!tx_locked_q) begin
       if (part_to_link) tx_owner_d = 1'b1;
       else if (orig_out_valid) tx_owner_d = 1'b0;
@@ -480,10 +482,14 @@ module memory_manager
     tx_valid_o = tx_owner_d ? part_to_link : orig_out_valid;
     tx_data_o  = tx_owner_d ? part_out_data : orig_out_data;
     tx_last_o  = tx_owner_d ? part_out_last : orig_out_last;
+  end
+
+  always_comb begin
+    tx_locked_d = tx_locked_q;
     if (tx_valid_o && tx_ready_i) tx_locked_d = !tx_last_o;
+    if (fail_i) tx_locked_d = 1'b0;
     orig_out_ready = !tx_owner_d && tx_ready_i;
     part_out_ready = part_to_inject ? injans_ready_i : (tx_owner_d && tx_ready_i);
-    if (fail_i) tx_locked_d = 1'b0;
   end
 
   assign injans_valid_o = part_out_valid && part_to_inject;
@@ -541,8 +547,8 @@ module memory_manager
     data_modified_set = 1'b0;
     unique case (data_state_q)
       DataIdle: begin
-        dreq_ready_o = 1'b1;
-        if (dreq_valid_i) begin
+        dreq_ready_o = lm_gnt_i;
+        if (dreq_valid_i && lm_gnt_i) begin
           data_resp_d.rdata  = '0;
           data_state_d       = DataRespond;
           if (!data_hit) begin

@@ -2,7 +2,8 @@
 // fresh simulation of the design, its own printed seed, waveforms when
 // WAVES=1, coverage when COVERAGE=1, and runs as cocotb's main test task.
 import { basename, join } from 'node:path';
-import { test, type TestContext } from 'vitest';
+import { beforeAll, test, type TestContext } from 'vitest';
+import { ensureModel } from '../build/verilate.js';
 import type { Design } from '../build/design.js';
 import { coverageDir, wavesDir } from '../build/paths.js';
 import { Random } from '../sim/random.js';
@@ -34,6 +35,12 @@ function envFlag(name: string): boolean {
 }
 
 export function createSimTest(config: SimTestConfig) {
+  // Build (or find in the cache) before the file's tests start, so a first
+  // build never eats into a test's own timeout.
+  beforeAll(async () => {
+    await ensureModel(config.design, { log: (line) => console.log(line) });
+  }, 30 * 60_000);
+
   const withSim = test.extend<SimFixtures>({
     seed: [
       async ({ task }, use) => {
