@@ -13,6 +13,7 @@
 #include "signal_table.h"
 #include "sim_events.h"
 #include "streams.h"
+#include "request_parser.h"
 #include "values.h"
 #include "verilated.h"
 #include "waves_coverage.h"
@@ -213,6 +214,26 @@ void value_into(const json& v, const Signal& s, const char* field, uint32_t* out
     std::copy(w.begin(), w.end(), out);
 }
 
+// value_into for a value captured by the request parser.
+void token_into(const CompactItems& c, const CompactItems::Token& t, const Signal& s, uint32_t* out) {
+    if (s.nwords <= 2) {
+        uint64_t x = 0;
+        bool fast = false;
+        if (t.kind == CompactItems::text) {
+            fast = parse_u64_text(c.arena.data() + t.value, t.length, x);
+        } else if (t.kind == CompactItems::unsigned_number) {
+            x = t.value;
+            fast = x <= kMaxJsonInt;
+        }
+        if (fast && (s.width >= 64 || (x >> s.width) == 0)) {
+            out[0] = static_cast<uint32_t>(x);
+            if (s.nwords > 1) out[1] = static_cast<uint32_t>(x >> 32);
+            return;
+        }
+    }
+    value_into(c.token_json(t), s, "items", out);
+}
+
 bool is_bit(const Signal& s) {
     return s.width == 1 && s.storage == Storage::u8 && !s.is_memory;
 }
@@ -289,14 +310,16 @@ namespace {
 
 class Impl {
 public:
-    Impl(Session& s, uint64_t start_ns, uint64_t requests, bool& quit, RawFragments& raw_text)
-        : s(s), start_ns(start_ns), requests(requests), quit(quit), raw_text(raw_text) {}
+    Impl(Session& s, uint64_t start_ns, uint64_t requests, bool& quit, RawFragments& raw_text,
+         const ParsedRequest* parsed)
+        : s(s), start_ns(start_ns), requests(requests), quit(quit), raw_text(raw_text), parsed(parsed) {}
 
     Session& s;
     uint64_t start_ns;
     uint64_t requests;
     bool& quit;
     RawFragments& raw_text;
+    const ParsedRequest* parsed;
 
     // A placeholder for ready-made JSON text, replaced after dump().
     json raw(std::string text) { return raw_text.add(std::move(text)); }
@@ -797,21 +820,39 @@ public:
 
     json stream_push(const json& req) {
         Stream& st = need_stream(req, 1);
-        const json& items = need_array(req, "items");
-        std::vector<uint32_t> flat(items.size() * st.item_words);
-        uint32_t* out = flat.data();
-        for (const auto& item : items) {
-            if (!item.is_array() || item.size() != st.data.size()) {
-                bad_arg("items", "each item must be an array of " + std::to_string(st.data.size()) +
-                                     " values, one per data signal");
+        const std::string shape = "each item must be an array of " + std::to_string(st.data.size()) +
+                                  " values, one per data signal";
+        std::vector<uint32_t> flat;
+        size_t count = 0;
+        const json& field = need(req, "items");
+        if (const CompactItems* c = parsed ? parsed->compact(field) : nullptr) {
+            if (!c->shape_ok) bad_arg("items", shape);
+            count = c->item_sizes.size();
+            flat.resize(count * st.item_words);
+            uint32_t* out = flat.data();
+            const CompactItems::Token* tk = c->tokens.data();
+            for (uint32_t n : c->item_sizes) {
+                if (n != st.data.size()) bad_arg("items", shape);
+                for (const Signal* d : st.data) {
+                    token_into(*c, *tk++, *d, out);
+                    out += d->nwords;
+                }
             }
-            for (size_t j = 0; j < st.data.size(); ++j) {
-                value_into(item[j], *st.data[j], "items", out);
-                out += st.data[j]->nwords;
+        } else {
+            if (!field.is_array()) bad_arg("items", "'items' must be an array");
+            count = field.size();
+            flat.resize(count * st.item_words);
+            uint32_t* out = flat.data();
+            for (const auto& item : field) {
+                if (!item.is_array() || item.size() != st.data.size()) bad_arg("items", shape);
+                for (size_t j = 0; j < st.data.size(); ++j) {
+                    value_into(item[j], *st.data[j], "items", out);
+                    out += st.data[j]->nwords;
+                }
             }
         }
-        s.streams.push(st, flat, items.size());
-        return {{"queued", st.queued}};
+        s.streams.push(st, flat, count);
+        return {{"queued", st.queued()}};
     }
 
     // Written as text: building a JSON tree per item costs more than the
@@ -826,7 +867,7 @@ public:
         for (size_t i = 0; i < n; ++i) {
             if (i) text.push_back(',');
             text += "{\"data\":[";
-            const uint32_t* w = st.items.data() + st.read;
+            const uint32_t* w = st.captured.front();
             for (size_t j = 0; j < st.data.size(); ++j) {
                 if (j) text.push_back(',');
                 text.push_back('"');
@@ -835,9 +876,9 @@ public:
                 w += st.data[j]->nwords;
             }
             text += "],\"time\":";
-            text += std::to_string(st.times[st.read_time++]);
+            text += std::to_string(st.captured.front_time());
             text.push_back('}');
-            st.read += st.item_words;
+            st.captured.pop(st.item_words);
         }
         text.push_back(']');
         return {{"items", raw(std::move(text))}};
@@ -845,7 +886,7 @@ public:
 
     json stream_stats(const json& req) {
         Stream& st = need_stream(req, -1);
-        return {{"queued", st.queued},
+        return {{"queued", st.queued()},
                 {"done", st.done},
                 {"beats", st.is_driver ? st.done : st.beats},
                 {"available", st.is_driver ? 0 : st.available()},
@@ -935,6 +976,8 @@ json error_reply(const CmdError& e) {
 
 Commands::Commands(Session s) : s_(s), start_ns_(mono_ns()) {}
 
+Commands::~Commands() = default;
+
 json Commands::dispatch(const json& req, bool in_batch, bool& quit) {
     try {
         if (!req.is_object()) throw CmdError{"malformed", "a request must be a JSON object", json::object()};
@@ -981,7 +1024,7 @@ json Commands::dispatch(const json& req, bool in_batch, bool& quit) {
             reply["results"] = std::move(results);
             return reply;
         }
-        Impl impl(s_, start_ns_, requests_, quit, raw_);
+        Impl impl(s_, start_ns_, requests_, quit, raw_, parsed_.get());
         json fields = (impl.*(h->second))(req);
         for (auto it = fields.begin(); it != fields.end(); ++it) reply[it.key()] = std::move(it.value());
         return reply;
@@ -1001,10 +1044,11 @@ std::string Commands::handle(const char* data, size_t size, bool& quit) {
     json reply;
     json id = nullptr;
     try {
-        json req = json::parse(data, data + size, nullptr, false);
-        if (req.is_discarded()) {
+        if (!parsed_) parsed_.reset(new ParsedRequest);
+        if (!parsed_->parse(data, size)) {
             reply = error_reply(CmdError{"malformed", "the request is not valid JSON", json::object()});
         } else {
+            const json& req = parsed_->root();
             if (req.is_object()) {
                 auto it = req.find("id");
                 if (it != req.end()) id = *it;

@@ -4,6 +4,7 @@
 #define MIRRORSIM_COMMANDS_H
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ class VerilatedContext;
 namespace ms {
 
 class SignalTable;
+class ParsedRequest;
 class Scheduler;
 class Streams;
 class Waves;
@@ -47,6 +49,7 @@ private:
 class Commands {
 public:
     explicit Commands(Session s);
+    ~Commands();
     std::string handle(const char* data, size_t size, bool& quit);
 
 private:
@@ -56,6 +59,7 @@ private:
     uint64_t start_ns_;
     uint64_t requests_ = 0;
     RawFragments raw_;
+    std::unique_ptr<ParsedRequest> parsed_;  // reused: keeps its buffers between requests
 };
 
 }  // namespace ms

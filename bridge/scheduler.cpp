@@ -112,6 +112,8 @@ void Scheduler::streams_changed() {
     for (auto& c : clocks_) c.streams = streams_.on_clock(c.sig);
 }
 
+bool Scheduler::waves_tracing_() const { return waves_.tracing(); }
+
 bool Scheduler::clock_due() const {
     for (const auto& c : clocks_) {
         if (c.next <= now_) return true;
@@ -151,6 +153,11 @@ void Scheduler::prime(Trigger& t) const {
         }
     }
     if (t.clk) t.prev = *t.clk->base & 1u;
+    if (t.clk) {
+        t.bit_p = t.clk->base;
+    } else if (t.sig && t.sig->width == 1 && t.sig->storage == Storage::u8) {
+        t.bit_p = t.p;
+    }
 }
 
 void Scheduler::arm(Trigger t) {
@@ -254,14 +261,37 @@ bool Scheduler::watcher_fires(Trigger& t, Fired& f) {
 }
 
 void Scheduler::check_watchers() {
-    for (size_t i = 0; i < watch_.size();) {
-        Fired f;
-        if (watcher_fires(watch_[i], f)) {
-            fire(watch_[i], std::move(f));
-            watch_.erase(watch_.begin() + static_cast<long>(i));
-        } else {
-            ++i;
+    bool any_fired = false;
+    for (Trigger& t : watch_) {
+        if (t.done) {  // counted out by quick_watch()
+            fire(t, Fired{});
+            any_fired = true;
+            continue;
         }
+        if (t.bit_p) {
+            // Most evals change nothing a 1-bit watcher looks at: one byte tells.
+            const uint64_t v = *t.bit_p & 1u;
+            if (v == t.prev) continue;
+            if (t.kind == TrigKind::cycles) {
+                t.prev = v;
+                if ((v != 0) != (t.edge == EdgeKind::rising) || ++t.seen < t.count) continue;
+                fire(t, Fired{});
+                t.done = true;
+                any_fired = true;
+                continue;
+            }
+        }
+        Fired f;
+        if (watcher_fires(t, f)) {
+            fire(t, std::move(f));
+            t.done = true;
+            any_fired = true;
+        }
+    }
+    if (any_fired) {
+        watch_.erase(std::remove_if(watch_.begin(), watch_.end(),
+                                    [](const Trigger& t) { return t.done; }),
+                     watch_.end());
     }
 }
 
@@ -269,28 +299,30 @@ void Scheduler::check_stream_triggers() {
     for (size_t i = 0; i < stream_trigs_.size();) {
         const Trigger& t = stream_trigs_[i];
         const Stream& s = streams_.at(t.stream);
-        bool hit = false;
-        Fired f;
+        uint64_t number;
+        bool hit;
         switch (t.kind) {
             case TrigKind::stream_items:
-                hit = s.available() >= t.count;
-                f.number = s.available();
+                number = s.available();
+                hit = number >= t.count;
                 break;
             case TrigKind::stream_done:
-                hit = s.done >= t.count;
-                f.number = s.done;
+                number = s.done;
+                hit = number >= t.count;
                 break;
             default:  // stream_idle
-                hit = s.queued == 0 && !s.busy;
-                f.number = s.done;
+                number = s.done;
+                hit = s.queued() == 0 && !s.busy;
                 break;
         }
-        if (hit) {
-            fire(t, std::move(f));
-            stream_trigs_.erase(stream_trigs_.begin() + static_cast<long>(i));
-        } else {
+        if (!hit) {
             ++i;
+            continue;
         }
+        Fired f;
+        f.number = number;
+        fire(t, std::move(f));
+        stream_trigs_.erase(stream_trigs_.begin() + static_cast<long>(i));
     }
 }
 
@@ -316,17 +348,11 @@ void Scheduler::edge_pass() {
         if (c.next_val) {
             if (!c.streams.empty()) streams_.sample(c.streams, now_);
             c.rose = true;
-            *c.sig->base = 1;
-            c.next += c.high;
-            c.next_val = 0;
-        } else {
-            *c.sig->base = 0;
-            c.next += c.period - c.high;
-            c.next_val = 1;
         }
+        toggle(c);
     }
     eval();
-    if (!watch_.empty()) check_watchers();
+    if (!watch_.empty() && quick_watch()) check_watchers();
     if (!streams_rise || g_finished) return;
     bool changed = false;
     for (auto& c : clocks_) {
@@ -352,6 +378,18 @@ RunStatus Scheduler::run(uint64_t max_wall_ms, std::vector<Fired>& fired) {
     uint64_t last_check = start;
     uint64_t iterations = 0;
     RunStatus status = RunStatus::fired;
+    // Reading the clock costs more than a step of a small design, so it is
+    // read every check_every_ steps, tuned to about once a millisecond.
+    auto out_of_time = [&]() {
+        iterations = 0;
+        const uint64_t t = mono_ns();
+        const uint64_t span = t - last_check;
+        if (span < 500000 && check_every_ < (1u << 20)) check_every_ *= 2;
+        else if (span > 2000000 && check_every_ > 1) check_every_ /= 2;
+        last_check = t;
+        if (g_signal) shutdown_now(exit_status_for_signal());
+        return t - start >= budget_ns;
+    };
 
     try {
         // Host writes (and clocks started with phase 0) belong to this step.
@@ -386,12 +424,70 @@ RunStatus Scheduler::run(uint64_t max_wall_ms, std::vector<Fired>& fired) {
                 waves_.dump(now_);
                 dumped_ = true;
             }
+            // Plain stepping: while only clocks and watchers matter (no streams,
+            // regions, trace or forces), skip the per-step bookkeeping. A due
+            // timer or a stall falls through to the full step below.
+            if (!clocks_.empty() && plain_stepping()) {
+                bool stop = false;
+                Clock* const cb = clocks_.data();
+                const size_t nc = clocks_.size();
+                const bool watching = !watch_.empty();
+                for (;;) {
+                    uint64_t t = cb[0].next;
+                    for (size_t i = 1; i < nc; ++i) t = cb[i].next < t ? cb[i].next : t;
+                    if (t >= next_timer_) break;
+                    now_ = t;
+                    ctx_->time(t);
+                    bool beats = false;
+                    for (size_t i = 0; i < nc; ++i) {
+                        Clock& c = cb[i];
+                        if (c.next != t) continue;
+                        c.rose = c.next_val && !c.streams.empty();
+                        if (c.rose) {
+                            if (pending_eval_) plain_eval(watching);  // sample settled values
+                            streams_.sample(c.streams, t);
+                            beats = true;
+                        }
+                        toggle(c);
+                    }
+                    plain_eval(watching);
+                    if (beats && !g_finished) {
+                        bool changed = false;
+                        for (size_t i = 0; i < nc; ++i) {
+                            if (cb[i].rose) changed |= streams_.update(cb[i].streams);
+                        }
+                        // The next toggle's eval() settles the new beats unless a
+                        // watcher must see them at this time.
+                        pending_eval_ = changed;
+                        if (changed && watching) plain_eval(watching);
+                        if (!stream_trigs_.empty()) check_stream_triggers();
+                    }
+                    if (!fired.empty() || g_finished) {
+                        stop = true;
+                        break;
+                    }
+                    if (++iterations >= check_every_ && out_of_time()) {
+                        status = RunStatus::yielded;
+                        stop = true;
+                        break;
+                    }
+                }
+                if (now_ != step_time_) {
+                    step_time_ = now_;
+                    phase_ = Phase::active;
+                    rw_done_ = false;
+                    rw_reopen_ = false;
+                    dumped_ = false;
+                }
+                if (stop) break;
+            }
             const uint64_t next = next_event();
             if (next == UINT64_MAX) {
                 status = RunStatus::stalled;
                 break;
             }
             now_ = next;
+            step_time_ = next;
             ctx_->time(now_);
             phase_ = Phase::active;
             rw_done_ = false;
@@ -403,19 +499,9 @@ RunStatus Scheduler::run(uint64_t max_wall_ms, std::vector<Fired>& fired) {
             if (clock_due()) edge_pass();
             if (next_timer_ <= now_) fire_timers();
 
-            if (++iterations >= check_every_) {
-                iterations = 0;
-                const uint64_t t = mono_ns();
-                // Aim for a check about every millisecond whatever eval() costs.
-                const uint64_t span = t - last_check;
-                if (span < 500000 && check_every_ < (1u << 20)) check_every_ *= 2;
-                else if (span > 2000000 && check_every_ > 1) check_every_ /= 2;
-                last_check = t;
-                if (g_signal) shutdown_now(exit_status_for_signal());
-                if (fired.empty() && t - start >= budget_ns) {
-                    status = RunStatus::yielded;
-                    break;
-                }
+            if (fired.empty() && ++iterations >= check_every_ && out_of_time()) {
+                status = RunStatus::yielded;
+                break;
             }
         }
         if (!g_finished) settle();

@@ -38,6 +38,8 @@ struct Trigger {
     uint8_t* p = nullptr;
     EdgeKind edge = EdgeKind::rising;
     uint64_t prev = 0;      // last seen value (narrow signals, and `clk`)
+    uint8_t* bit_p = nullptr;  // 1-bit byte whose change is worth a full check
+    bool done = false;         // fired; removed after the check pass
     Words prev_wide;        // last seen value of a wide signal (edge any)
     uint64_t count = 0;     // cycles: edges wanted; stream: items wanted
     uint64_t seen = 0;      // cycles/until: edges seen so far
@@ -121,7 +123,51 @@ private:
         }
     }
     void edge_pass();
+    static void toggle(Clock& c) {
+        *c.sig->base = c.next_val;
+        if (c.next_val) {
+            c.next += c.high;
+            c.next_val = 0;
+        } else {
+            c.next += c.period - c.high;
+            c.next_val = 1;
+        }
+    }
+    // The lean loop applies while no step needs regions, a trace or forces.
+    bool plain_stepping() const {
+        return !waves_tracing_() && !table_.any_forces() && readwrite_.empty() &&
+               readonly_.empty() && nexttime_.empty();
+    }
+    void plain_eval(bool watching) {
+        model_eval();
+        pending_eval_ = false;
+        if (watching && quick_watch()) check_watchers();
+    }
+    bool waves_tracing_() const;
     void check_watchers();
+    // The per-eval test, inline: counts `cycles` edges itself and says
+    // whether check_watchers() has anything to do.
+    bool quick_watch() {
+        bool slow = false;
+        for (Trigger& t : watch_) {
+            if (!t.bit_p) {
+                slow = true;
+                continue;
+            }
+            const uint64_t v = *t.bit_p & 1u;
+            if (v == t.prev) continue;
+            if (t.kind != TrigKind::cycles) {
+                slow = true;
+                continue;
+            }
+            t.prev = v;
+            if ((v != 0) == (t.edge == EdgeKind::rising) && ++t.seen >= t.count) {
+                t.done = true;
+                slow = true;
+            }
+        }
+        return slow;
+    }
     bool watcher_fires(Trigger& t, Fired& f);
     void check_stream_triggers();
     void fire_timers();
@@ -138,6 +184,7 @@ private:
     Waves& waves_;
 
     uint64_t now_ = 0;
+    uint64_t step_time_ = 0;  // time whose step the region flags describe
     Phase phase_ = Phase::active;
     bool pending_eval_ = false;  // inputs changed since the last eval()
     bool rw_done_ = false;       // ReadWrite already fired in this step

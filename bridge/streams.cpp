@@ -2,20 +2,49 @@
 #pragma GCC optimize("O2")
 #include "streams.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace ms {
 
 namespace {
 
-inline bool bit(const Signal* s) { return (*s->base & 1u) != 0; }
-
-inline bool set_bit(const Signal* s, bool v) {
-    uint8_t nv = v ? 1 : 0;
-    if (*s->base == nv) return false;
-    *s->base = nv;
+inline bool set_bit(uint8_t* p, bool v) {
+    const uint8_t nv = v ? 1 : 0;
+    if (*p == nv) return false;
+    *p = nv;
     return true;
 }
 
 }  // namespace
+
+void ItemQueue::grow(size_t item_words) {
+    // Slide the unread items to the front first; grow only if still short.
+    const size_t used = tail_ - head_;
+    const size_t items = ttail_ - thead_;
+    if (head_ > 0) {
+        std::memmove(words_.data(), words_.data() + head_, used * sizeof(uint32_t));
+        std::memmove(times_.data(), times_.data() + thead_, items * sizeof(uint64_t));
+        head_ = 0;
+        tail_ = used;
+        thead_ = 0;
+        ttail_ = items;
+    }
+    if (tail_ + item_words > words_.size() || ttail_ + 1 > times_.size()) {
+        const size_t want_items = std::max<size_t>(64, (items + 1) * 2);
+        words_.resize(std::max(want_items * std::max<size_t>(item_words, 1), tail_ + item_words));
+        times_.resize(want_items);
+    }
+}
+
+void ItemQueue::append_many(const std::vector<uint32_t>& flat, size_t count, size_t item_words) {
+    const uint32_t* src = flat.data();
+    for (size_t i = 0; i < count; ++i) {
+        uint32_t* dst = append(item_words, 0);
+        std::copy(src, src + item_words, dst);
+        src += item_words;
+    }
+}
 
 Stream* Streams::find(const std::string& name) {
     int i = index_of(name);
@@ -30,8 +59,13 @@ int Streams::index_of(const std::string& name) const {
 }
 
 int Streams::add(Stream s) {
+    s.valid_p = s.valid->base;
+    s.ready_p = s.ready ? s.ready->base : nullptr;
     s.item_words = 0;
-    for (const Signal* d : s.data) s.item_words += d->nwords;
+    for (const Signal* d : s.data) {
+        s.ports.push_back(Port{d->base, d->storage, d->nwords, d->mask64, d});
+        s.item_words += d->nwords;
+    }
     streams_.push_back(std::move(s));
     return static_cast<int>(streams_.size() - 1);
 }
@@ -45,42 +79,29 @@ std::vector<int> Streams::on_clock(const Signal* clock) const {
 }
 
 void Streams::push(Stream& s, const std::vector<uint32_t>& flat_items, size_t count) {
-    // Reclaim the consumed front once it dominates, so long runs stay bounded.
-    if (s.head > 4096 && s.head * 2 > s.queue.size()) {
-        s.queue.erase(s.queue.begin(), s.queue.begin() + static_cast<long>(s.head));
-        s.head = 0;
-    }
-    s.queue.insert(s.queue.end(), flat_items.begin(), flat_items.end());
-    s.queued += count;
+    s.queue.append_many(flat_items, count, s.item_words);
 }
 
 void Streams::sample(const std::vector<int>& ids, uint64_t now) {
     for (int id : ids) {
         Stream& s = streams_[static_cast<size_t>(id)];
-        const bool handshake = bit(s.valid) && (!s.ready || bit(s.ready));
+        const bool handshake = (*s.valid_p & 1u) && (!s.ready_p || (*s.ready_p & 1u));
         if (s.is_driver) {
             s.accepted = s.busy && handshake;
             continue;
         }
         if (!handshake) continue;
-        if (s.read > 4096 && s.read * 2 > s.items.size()) {
-            s.items.erase(s.items.begin(), s.items.begin() + static_cast<long>(s.read));
-            s.read = 0;
-            s.times.erase(s.times.begin(), s.times.begin() + static_cast<long>(s.read_time));
-            s.read_time = 0;
-        }
-        for (const Signal* d : s.data) {
-            if (d->narrow()) {
-                const uint64_t v = read_u64(d->storage, d->base) & d->mask64;
-                s.items.push_back(static_cast<uint32_t>(v));
-                if (d->nwords > 1) s.items.push_back(static_cast<uint32_t>(v >> 32));
+        uint32_t* out = s.captured.append(s.item_words, now);
+        for (const Port& d : s.ports) {
+            if (d.storage == Storage::wide) {
+                read_words(*d.sig, d.p, out);
             } else {
-                const size_t at = s.items.size();
-                s.items.resize(at + d->nwords);
-                read_words(*d, d->base, &s.items[at]);
+                const uint64_t v = read_u64(d.storage, d.p) & d.mask64;
+                out[0] = static_cast<uint32_t>(v);
+                if (d.nwords > 1) out[1] = static_cast<uint32_t>(v >> 32);
             }
+            out += d.nwords;
         }
-        s.times.push_back(now);
         ++s.beats;
     }
 }
@@ -90,7 +111,7 @@ bool Streams::update(const std::vector<int>& ids) {
     for (int id : ids) {
         Stream& s = streams_[static_cast<size_t>(id)];
         if (!s.is_driver) {
-            if (s.drive_ready >= 0) changed |= set_bit(s.ready, rng_.chance(s.drive_ready));
+            if (s.drive_ready >= 0) changed |= set_bit(s.ready_p, rng_.chance(s.drive_ready));
             continue;
         }
         if (s.accepted) {
@@ -99,31 +120,30 @@ bool Streams::update(const std::vector<int>& ids) {
             ++s.done;
         }
         if (s.busy) continue;  // not accepted yet: hold the item
-        if (s.queued == 0) {
-            changed |= set_bit(s.valid, false);
+        if (s.queue.empty()) {
+            changed |= set_bit(s.valid_p, false);
             continue;
         }
         if (s.idle_prob > 0 && !s.idled && rng_.chance(s.idle_prob)) {
             s.idled = true;
-            changed |= set_bit(s.valid, false);
+            changed |= set_bit(s.valid_p, false);
             continue;
         }
         s.idled = false;
-        const uint32_t* item = s.queue.data() + s.head;
-        for (const Signal* d : s.data) {
-            if (d->narrow()) {
-                uint64_t v = item[0];
-                if (d->nwords > 1) v |= static_cast<uint64_t>(item[1]) << 32;
-                write_u64(d->storage, d->base, v);
+        const uint32_t* item = s.queue.front();
+        for (const Port& d : s.ports) {
+            if (d.storage == Storage::wide) {
+                write_words(*d.sig, d.p, item);
             } else {
-                write_words(*d, d->base, item);
+                uint64_t v = item[0];
+                if (d.nwords > 1) v |= static_cast<uint64_t>(item[1]) << 32;
+                write_u64(d.storage, d.p, v);
             }
-            item += d->nwords;
+            item += d.nwords;
         }
-        s.head += s.item_words;
-        --s.queued;
+        s.queue.pop(s.item_words);
         s.busy = true;
-        *s.valid->base = 1;
+        *s.valid_p = 1;
         changed = true;
     }
     return changed;

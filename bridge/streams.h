@@ -28,6 +28,48 @@ private:
     std::mt19937_64 gen_;
 };
 
+// A data signal of a stream, resolved to what the per-beat code needs.
+struct Port {
+    uint8_t* p;
+    Storage storage;
+    unsigned nwords;
+    uint64_t mask64;
+    const Signal* sig;
+};
+
+// Items as flat words (all data signals back to back), consumed from the
+// front and appended at the back; the consumed front is reclaimed in bulk.
+class ItemQueue {
+public:
+    size_t size() const { return count_; }
+    bool empty() const { return count_ == 0; }
+    const uint32_t* front() const { return words_.data() + head_; }
+    uint64_t front_time() const { return times_[thead_]; }
+    void pop(size_t item_words) {
+        head_ += item_words;
+        ++thead_;
+        --count_;
+    }
+    // Room for one item at the back; the caller fills item_words words.
+    uint32_t* append(size_t item_words, uint64_t time) {
+        if (tail_ + item_words > words_.size() || ttail_ >= times_.size()) grow(item_words);
+        uint32_t* at = words_.data() + tail_;
+        tail_ += item_words;
+        times_[ttail_++] = time;
+        ++count_;
+        return at;
+    }
+    void append_many(const std::vector<uint32_t>& flat, size_t count, size_t item_words);
+
+private:
+    void grow(size_t item_words);
+    std::vector<uint32_t> words_;
+    std::vector<uint64_t> times_;
+    size_t head_ = 0, tail_ = 0;    // words
+    size_t thead_ = 0, ttail_ = 0;  // times
+    size_t count_ = 0;
+};
+
 struct Stream {
     std::string name;
     bool is_driver = true;
@@ -35,13 +77,15 @@ struct Stream {
     const Signal* valid = nullptr;
     const Signal* ready = nullptr;  // may be null: every beat is accepted
     std::vector<const Signal*> data;
-    unsigned item_words = 0;  // words of one item: all data signals back to back
+    // Resolved by Streams::add.
+    uint8_t* valid_p = nullptr;
+    uint8_t* ready_p = nullptr;
+    std::vector<Port> ports;
+    unsigned item_words = 0;
 
     // driver
     double idle_prob = 0;
-    std::vector<uint32_t> queue;  // flat items; [head, end) not yet presented
-    size_t head = 0;
-    size_t queued = 0;
+    ItemQueue queue;         // waiting, not yet on the bus
     bool busy = false;       // an item is on the bus
     bool idled = false;      // the next item already had its idle cycle
     bool accepted = false;   // sampled before the current edge
@@ -49,13 +93,11 @@ struct Stream {
 
     // monitor
     double drive_ready = -1;  // < 0: the monitor only watches `ready`
-    std::vector<uint32_t> items;  // flat captured items; [read, end) unread
-    std::vector<uint64_t> times;
-    size_t read = 0;
-    size_t read_time = 0;
+    ItemQueue captured;       // unread items, with the time of their edge
     uint64_t beats = 0;
 
-    size_t available() const { return times.size() - read_time; }
+    size_t queued() const { return queue.size(); }
+    size_t available() const { return captured.size(); }
 };
 
 class Streams {

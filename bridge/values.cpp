@@ -92,8 +92,7 @@ unsigned bit_length(const uint32_t* words, size_t n) {
     return 0;
 }
 
-bool parse_u64_text(const std::string& text, uint64_t& out) {
-    const size_t n = text.size();
+bool parse_u64_text(const char* text, size_t n, uint64_t& out) {
     size_t pos = 0;
     unsigned shift = 0;  // 0 = decimal
     if (n >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {

@@ -22,7 +22,10 @@ inline unsigned bit_length(const Words& w) { return bit_length(w.data(), w.size(
 
 // Fast path for values of up to 64 bits: false if the text is not a number
 // or does not fit 64 bits (then use parse_value_text, which says why).
-bool parse_u64_text(const std::string& text, uint64_t& out);
+bool parse_u64_text(const char* text, size_t n, uint64_t& out);
+inline bool parse_u64_text(const std::string& text, uint64_t& out) {
+    return parse_u64_text(text.data(), text.size(), out);
+}
 
 // "0x" + lower-case hex without leading zeros ("0x0" for zero).
 std::string format_hex(const uint32_t* words, size_t n);
