@@ -24,8 +24,8 @@ module disk_model
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
-  input  logic              wipe_i,      // start clearing every block
-  output logic              wiping_o,    // clearing, one word per cycle; no request is accepted
+  input  logic              wipe_i,      // pulse: clear every block (after the transaction in flight)
+  output logic              wiping_o,    // a wipe is pending or running (one word per cycle); no request is accepted
 
   // page port 0 (slave)
   input  logic              p0_req_valid_i,
@@ -75,6 +75,7 @@ module disk_model
   logic [LatW-1:0]   lat_q, lat_d;      // edges since acceptance (saturating)
   logic [1:0]        wack_q, wack_d;
   logic [AddrW-1:0]  wipe_q, wipe_d;    // next word to clear
+  logic              wipe_pend_q, wipe_pend_d;
 
   logic [WordW-1:0]  blocks_q [Words];
 
@@ -98,7 +99,7 @@ module disk_model
   logic [WordW-1:0]  rd_data;
 
   assign grant  = (req_valid == 2'b11) ? rr_q : req_valid[1];
-  assign accept = (state_q == DkIdle) && req_valid[grant] && !abort[grant] && !wipe_i;
+  assign accept = (state_q == DkIdle) && req_valid[grant] && !abort[grant] && !wipe_i && !wipe_pend_q;
   assign blk_ok = 32'(blk_q) < Blocks;
 
   assign addr     = AddrW'(32'(blk_q) * PageWords + 32'(idx_q));
@@ -120,12 +121,16 @@ module disk_model
     lat_d   = (32'(lat_q) >= Latency) ? lat_q : lat_q + 1'b1;
     wack_d  = '0;
     wipe_d  = wipe_q;
+    // A wipe waits for the transaction in flight, so its master is not left
+    // waiting for data or an acknowledge that would never come.
+    wipe_pend_d = wipe_pend_q || wipe_i;
 
     unique case (state_q)
       DkIdle: begin
-        if (wipe_i) begin
-          state_d = DkWipe;
-          wipe_d  = '0;
+        if (wipe_pend_d) begin
+          state_d     = DkWipe;
+          wipe_d      = '0;
+          wipe_pend_d = 1'b0;
         end else if (accept) begin
           state_d = req_write[grant] ? DkWrite : DkRead;
           port_d  = grant;
@@ -151,18 +156,18 @@ module disk_model
       DkWipe: begin
         wipe_d = wipe_q + 1'b1;
         if (32'(wipe_q) == Words - 1) state_d = DkIdle;
+        // Another wipe during a wipe starts it over.
+        if (wipe_i) begin
+          wipe_d      = '0;
+          wipe_pend_d = 1'b0;
+          state_d     = DkWipe;
+        end
       end
       default: state_d = DkIdle;
     endcase
 
     // The master of the transaction in flight went away (node failure).
     if ((state_q inside {DkRead, DkWrite}) && abort[port_q]) state_d = DkIdle;
-    // A wipe restarts from word 0 whatever was going on: the disk's contents
-    // are being thrown away, a transaction in flight with them.
-    if (wipe_i) begin
-      state_d = DkWipe;
-      wipe_d  = '0;
-    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -175,6 +180,7 @@ module disk_model
       lat_q   <= '0;
       wack_q  <= '0;
       wipe_q  <= '0;
+      wipe_pend_q <= 1'b0;
     end else begin
       state_q <= state_d;
       port_q  <= port_d;
@@ -184,6 +190,7 @@ module disk_model
       lat_q   <= lat_d;
       wack_q  <= wack_d;
       wipe_q  <= wipe_d;
+      wipe_pend_q <= wipe_pend_d;
     end
   end
 
@@ -212,7 +219,7 @@ module disk_model
   assign p1_rd_data_o   = rd_data;
   assign p0_wr_ready_o  = wr_ready && !port_q;
   assign p1_wr_ready_o  = wr_ready &&  port_q;
-  assign wiping_o       = (state_q == DkWipe);
+  assign wiping_o       = (state_q == DkWipe) || wipe_pend_q;
   assign p0_wack_o      = wack_q[0];
   assign p1_wack_o      = wack_q[1];
 
