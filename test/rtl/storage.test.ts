@@ -305,6 +305,23 @@ simTest('invalidate drops dirty lines without writing them back', async ({ sim, 
   expect(done!.status).toBe(Status.Ok);
   expect(await a.frame(3)).toEqual(old);
   expect(await a.stats()).toMatchObject({ hits: 0, misses: 1 });
+
+  // An invalidate during a page-in waits for it: the page-in completes with
+  // the right data, then the lines are dropped (the same block misses again).
+  await ClockCycles(dut.clk_i, 100);  // the read-ahead of block 81 is done
+  const page = randomPage(random, P.PageWords);
+  await disk.writeBlock(90, page);
+  a.send({ op: Op.PageIn, frame: 4, block: 90 });
+  await ClockCycles(dut.clk_i, 10);
+  await a.pulse('invalidate_i');
+  expect(await a.signal('invalidating_o').read()).toBe(1n);
+  const [late] = (await collectWithin(a.done, 1, 200)).map(unpackDone);
+  expect(late!.status).toBe(Status.Ok);
+  expect(await a.frame(4)).toEqual(page);
+  await a.signal('invalidating_o').waitFor(0, { clock: dut.clk_i, budget: 200 });
+  await a.run([{ op: Op.PageIn, frame: 5, block: 90 }]);
+  expect(await a.frame(5)).toEqual(page);
+  expect(await a.stats()).toMatchObject({ hits: 0, misses: 3 });
 });
 
 simTest('latencies: one word per cycle when nothing stalls', async ({ sim, dut, random }) => {
