@@ -268,13 +268,14 @@ const char* kCommandNames[] = {
     "stream_pull",   "stream_stats",  "batch",        "trace_start", "trace_stop",
     "coverage_write"};
 
-// Commands still served after the design ended the simulation: they only
-// look at the final state or wind the session down.
+// Commands still served after the design ended the simulation (the doc's
+// "reads": everything that only looks at the final state) and the ones
+// that wind the session down.
 bool allowed_after_finish(const std::string& cmd) {
-    static const char* allowed[] = {"read",  "read_many", "read_mem",       "list",
-                                    "resolve", "stats",   "coverage_write", "trace_stop",
-                                    "quit",  "hello",     "ping",           "stream_pull",
-                                    "stream_stats", "batch", "run"};
+    static const char* allowed[] = {"read",       "read_many",   "read_mem",     "resolve",
+                                    "stream_pull", "stream_stats", "list",        "stats",
+                                    "coverage_write", "trace_stop", "quit",       "batch",
+                                    "run"};
     for (const char* a : allowed) {
         if (cmd == a) return true;
     }
