@@ -16,9 +16,12 @@ module inter_node_link
   // Longest message in words: a 4-word header and one page.
   parameter int unsigned MaxMsgWords = 4 + 16,
   // Idle cycles before a heartbeat; cycles without a good frame before a
-  // side declares the link down.
+  // side declares the link down. The timeout must cover a heartbeat period
+  // after a full frame and then a poll and its answer, each of which may wait
+  // behind a full frame: 128 by default, four frames for long messages
+  // (4120 cycles for 4 KiB pages).
   parameter int unsigned HbPeriod    = 32,
-  parameter int unsigned HbTimeout   = 128,
+  parameter int unsigned HbTimeout   = (4 * (MaxMsgWords + 2) > 128) ? 4 * (MaxMsgWords + 2) : 128,
   // Must exceed the round trip of a full frame: it goes out (MaxMsgWords + 2
   // words), crosses the wire, may wait behind a full frame of the peer, and
   // its ack (in that frame's header) counts once the peer's frame is checked.

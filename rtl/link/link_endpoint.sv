@@ -85,7 +85,9 @@ module link_endpoint
   logic [QuietW-1:0] quiet_cnt_q, quiet_cnt_d;  // cycles spent quiet
   logic [SilW-1:0]   silence_q, silence_d;      // cycles since the last good frame
   logic [HbW-1:0]    hb_cnt_q, hb_cnt_d;        // idle cycles of our transmitter
-  logic              hb_now_q, hb_now_d;        // announce a state change at once
+  logic              hb_now_q, hb_now_d;        // announce a state change / answer a poll at once
+  logic              last_hb_q, last_hb_d;      // the last frame we started was a heartbeat
+  logic              peer_poll_q, peer_poll_d;  // the peer's last good header polled us
   logic              rx_slot_ok_q, rx_slot_ok_d;  // the arriving frame has a free slot
 
   // Sender (sequence numbers modulo 2^SeqW):
@@ -221,7 +223,7 @@ module link_endpoint
   // ---------------------------------------------------------------------------
   logic outstanding, sending_data, timeout, go_back, retry_exhausted;
   logic silence_timeout, declare_down;
-  logic data_avail, window_open, wnd_update, need_ack, hb_due, can_start, polling;
+  logic data_avail, window_open, wnd_update, need_ack, hb_due, hb_first, can_start, polling;
   logic [SeqW-1:0] window_left;
   kind_e start_kind;
 
@@ -234,7 +236,12 @@ module link_endpoint
   assign wnd_update   = (adv_edge_q == rcv_nxt_q) && (rx_room != '0);
   assign need_ack     = ack_pending_q || nak_pending_q || wnd_update;
   assign polling      = (state_q == LsInit || state_q == LsUp) && (silence_q >= SilW'(PollAfter));
-  assign hb_due       = hb_now_q || (hb_cnt_q >= (polling ? HbW'(PollPeriod) : HbW'(HbPeriod)));
+  // While either side polls, heartbeats come every PollPeriod idle cycles.
+  assign hb_due       = hb_cnt_q >= ((polling || peer_poll_q) ? HbW'(PollPeriod) : HbW'(HbPeriod));
+  // A short heartbeat goes ahead of data when it is urgent: a state change or
+  // the answer to a poll (hb_now), or our own poll (every other frame while
+  // polling). Behind a long DATA frame the peer would see it a frame later.
+  assign hb_first     = hb_now_q || (polling && !last_hb_q);
 
   // Slot of a sequence number.
   assign tx_rd_slot = fr_busy ? fr_hdr.seq[TxSlotW-1:0] : snd_nxt_q[TxSlotW-1:0];
@@ -250,6 +257,8 @@ module link_endpoint
     silence_d     = silence_q;
     hb_cnt_d      = hb_cnt_q;
     hb_now_d      = hb_now_q;
+    last_hb_d     = last_hb_q;
+    peer_poll_d   = peer_poll_q;
     rx_slot_ok_d  = rx_slot_ok_q;
     snd_una_d     = snd_una_q;
     snd_nxt_d     = snd_nxt_q;
@@ -366,7 +375,12 @@ module link_endpoint
     can_start = alive_i && !fr_busy && !rx_evt && !go_back && (state_q != LsQuiet) &&
                 (state_d == state_q);
     if (can_start) begin
-      if (state_q == LsUp && data_avail && window_open) begin
+      if (hb_first) begin
+        fr_start   = 1'b1;
+        start_kind = KindHb;
+      end else if (state_q == LsUp && data_avail && window_open && !peer_poll_q) begin
+        // (A peer that polls has not heard us for long: short heartbeats,
+        // each checkable at once, reach it sooner than a long DATA frame.)
         fr_start   = 1'b1;
         start_kind = KindData;
       end else if (state_q == LsUp && need_ack) begin
@@ -389,6 +403,7 @@ module link_endpoint
 
     if (fr_start) begin
       hb_now_d      = 1'b0;
+      last_hb_d     = (start_kind == KindHb);
       ack_pending_d = 1'b0;
       nak_pending_d = 1'b0;
       adv_edge_d    = rcv_nxt_q + SeqW'(rx_room);
@@ -406,6 +421,8 @@ module link_endpoint
     // a poll is answered at once (any frame will do).
     if (state_d != state_q && state_d != LsQuiet) hb_now_d = 1'b1;
     if (rx_good && df_hdr.poll && state_d != LsQuiet) hb_now_d = 1'b1;
+    if (rx_good) peer_poll_d = df_hdr.poll;
+    if (state_d == LsQuiet || state_d == LsDown) peer_poll_d = 1'b0;
 
     // ---- a dead node starts over, as from reset ----
     if (!alive_i) begin
@@ -414,6 +431,8 @@ module link_endpoint
       silence_d    = '0;
       hb_cnt_d     = '0;
       hb_now_d     = 1'b1;
+      last_hb_d    = 1'b0;
+      peer_poll_d  = 1'b0;
       rx_slot_ok_d = 1'b0;
     end
 
@@ -443,6 +462,8 @@ module link_endpoint
       silence_q     <= '0;
       hb_cnt_q      <= '0;
       hb_now_q      <= 1'b1;
+      last_hb_q     <= 1'b0;
+      peer_poll_q   <= 1'b0;
       rx_slot_ok_q  <= 1'b0;
       snd_una_q     <= '0;
       snd_nxt_q     <= '0;
@@ -462,6 +483,8 @@ module link_endpoint
       silence_q     <= silence_d;
       hb_cnt_q      <= hb_cnt_d;
       hb_now_q      <= hb_now_d;
+      last_hb_q     <= last_hb_d;
+      peer_poll_q   <= peer_poll_d;
       rx_slot_ok_q  <= rx_slot_ok_d;
       snd_una_q     <= snd_una_d;
       snd_nxt_q     <= snd_nxt_d;
@@ -498,7 +521,9 @@ module link_endpoint
       else $fatal(1, "link_endpoint: RxSlots must be a power of two in [2, 8]");
     assert (MaxMsgWords >= 2 && MaxMsgWords < (1 << LenW))
       else $fatal(1, "link_endpoint: MaxMsgWords must be in [2, %0d]", (1 << LenW) - 1);
-    assert (PollAfter + 4 * PollPeriod < HbTimeout)
+    // After PollAfter there must be time for one poll and its answer, each
+    // possibly behind a full frame.
+    assert (PollAfter + 2 * (MaxMsgWords + 2) + 2 * PollPeriod < HbTimeout)
       else $fatal(1, "link_endpoint: HbTimeout %0d leaves no time to poll after %0d (HbPeriod + a full frame)",
                   HbTimeout, PollAfter);
     assert (QuietCycles >= HbTimeout) else $fatal(1, "link_endpoint: QuietCycles must be >= HbTimeout");

@@ -11,10 +11,12 @@ import { createSimTest } from '../../src/vitest/sim-test.js';
 import {
   BRINGUP_BOUND,
   DETECT_BOUND,
+  ACK_TIMEOUT,
   HB_TIMEOUT,
   LATENCY,
   LinkBench,
   MAX_MSG_WORDS,
+  MAX_RETRIES,
   QUIET_CYCLES,
   RECOVER_BOUND,
   RX_SLOTS,
@@ -30,9 +32,17 @@ import {
 
 const simTest = createSimTest({ design: linkDesign });
 
-// Build (or find cached) the model before the first test's clock starts: a
+// The system's configuration: 4 KiB pages, so 4 + 1024-word messages; the
+// heartbeat timeout and ack timeout follow from the frame size by default.
+const PAGE_MSG_WORDS = 4 + 1024;
+const pageDesign = { ...linkDesign, name: 'link-4k', parameters: { Latency: LATENCY, MaxMsgWords: PAGE_MSG_WORDS, TxSlots: 4, RxSlots: 4 } };
+const pageSimTest = createSimTest({ design: pageDesign });
+
+// Build (or find cached) the models before the first test's clock starts: a
 // rebuild on a busy machine can outlast one test's timeout.
-beforeAll(() => ensureModel(linkDesign, { log: (line) => console.log(line) }), 20 * 60_000);
+beforeAll(async () => {
+  for (const design of [linkDesign, pageDesign]) await ensureModel(design, { log: (line) => console.log(line) });
+}, 20 * 60_000);
 
 const words = (messages: readonly Message[]) => messages.reduce((sum, m) => sum + m.length, 0);
 
@@ -393,9 +403,64 @@ simTest('a node that blinks (dead for a few cycles) is noticed at once: its peer
   await bench.expectDelivered('a', nb, 20_000, baseA);
 });
 
+simTest(`MaxRetries: a receiver that never accepts makes its peer give up after ${MAX_RETRIES} retransmissions and drop the link`, async ({ sim, dut, random }) => {
+  const bench = await LinkBench.start(sim, dut, random);
+  expect(await bench.waitBothUp(10 * BRINGUP_BOUND)).toBeGreaterThan(0);
+  // White-box: B hears every frame of A's but never finds a free slot for one,
+  // so it never acks; heartbeats keep flowing both ways, so only the retry
+  // limit can end this.
+  dut.u_ep_b.rx_slot_ok_q.force(0);
+  bench.send('a', bench.makeMessages('a', 4));
+  const start = bench.now();
+  const gaveUp = await WaitUntil(dut.a_down_events_o, 1, { clock: dut.clk_i, budget: 4 * MAX_RETRIES * ACK_TIMEOUT });
+  const took = bench.now() - start;
+  const stats = await bench.stats();
+  console.log(`[link] MaxRetries: A gave up after ${took} cycles and ${stats.retx_ab} retransmissions`);
+  expect(gaveUp.matched).toBe(true);
+  // A gave up by itself: B had heard A all along and was still up.
+  expect(stats.down_b).toBe(0);
+  expect(await dut.b_link_up_o.value).toBe(1n);
+  expect(took).toBeGreaterThan(MAX_RETRIES * ACK_TIMEOUT);
+  // Every go-back resends the whole window (4 frames), so at least MaxRetries
+  // retransmissions of the first; nothing was delivered.
+  expect(stats.retx_ab).toBeGreaterThanOrEqual(MAX_RETRIES);
+  expect(stats.delivered_ab).toBe(0);
+  // A's silence makes B declare the link down too; then both come back.
+  expect(await WaitUntil(dut.b_link_up_o, 0, { clock: dut.clk_i, budget: DETECT_BOUND }).then((r) => r.matched)).toBe(true);
+  dut.u_ep_b.rx_slot_ok_q.release();
+  expect(await bench.waitBothUp(QUIET_CYCLES + 10 * RECOVER_BOUND)).toBeGreaterThan(0);
+  const again = bench.makeMessages('a', 30);
+  bench.send('a', again);
+  await bench.expectDelivered('b', again, 20_000, 0);
+});
+
+pageSimTest('4 KiB pages: 4 + 1024-word messages cross both ways whole and exactly once under 10% drops and 10% corruption', async ({ sim, dut, random }) => {
+  const bench = await LinkBench.start(sim, dut, random);
+  expect(await bench.waitBothUp(10 * BRINGUP_BOUND)).toBeGreaterThan(0);
+  // Full pages and short requests, mixed.
+  const pick = (side: 'a' | 'b') =>
+    Array.from({ length: 24 }, () => bench.makeMessages(side, 1, random.chance(0.5) ? [PAGE_MSG_WORDS, PAGE_MSG_WORDS] : [1, 8])[0]!);
+  const [ma, mb] = [pick('a'), pick('b')];
+  bench.send('a', ma);
+  bench.send('b', mb);
+  const faults = bench.faultPattern((r) => ({ drop_ab: r.chance(0.1), drop_ba: r.chance(0.1), corrupt_ab: r.chance(0.1), corrupt_ba: r.chance(0.1) }), [20, 200]);
+  const start = bench.now();
+  await WaitUntil(dut.stat_delivered_ab_o, ma.length, { clock: dut.clk_i, budget: 400_000 });
+  await WaitUntil(dut.stat_delivered_ba_o, mb.length, { clock: dut.clk_i, budget: 400_000 });
+  const took = bench.now() - start;
+  await faults.stop();
+  await bench.expectDelivered('b', ma, 10_000, 0);
+  await bench.expectDelivered('a', mb, 10_000, 0);
+  const stats = await bench.stats();
+  console.log(`[link] 4 KiB pages: ${words(ma)}+${words(mb)} words in ${took} cycles (${(words(ma) / took).toFixed(2)} words/cycle per direction)`, stats);
+  expect(stats.retx_ab + stats.retx_ba).toBeGreaterThan(0);
+  expect(stats.crc_err_ab + stats.crc_err_ba + stats.dropped_ab + stats.dropped_ba).toBeGreaterThan(0);
+  expect([stats.down_a, stats.down_b]).toEqual([0, 0]);
+});
+
 test('the link RTL is clean under verilator --lint-only -Wall, at the test and the 4 KiB-page parameters', async () => {
   const sources = linkSources.map((s) => `${repoRoot}/${s}`);
-  for (const params of [[], ['-GMaxMsgWords=1028', '-GHbTimeout=1200', '-GLatency=16', '-GTxSlots=2', '-GRxSlots=2']]) {
+  for (const params of [[], ['-GMaxMsgWords=1028', '-GLatency=16', '-GTxSlots=2', '-GRxSlots=2']]) {
     const result = await execa('verilator', ['--lint-only', '-Wall', '--top-module', 'inter_node_link', ...params, ...sources], { reject: false });
     expect(`${result.stdout}${result.stderr}`, params.join(' ')).toBe('');
     expect(result.exitCode).toBe(0);

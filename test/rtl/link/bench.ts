@@ -17,14 +17,19 @@ export const HB_PERIOD = 32;
 export const HB_TIMEOUT = 128;
 export const ACK_TIMEOUT = 2 * (MAX_MSG_WORDS + 2) + 2 * LATENCY + 16;
 export const RX_SLOTS = 8;
+export const MAX_RETRIES = 8;
 export const QUIET_CYCLES = HB_TIMEOUT + 2 * LATENCY + 8;
 export const PERIOD_NS = 10;
 
 // Bounds documented in docs/rtl-link.md, in cycles.
 /** Reset released -> both sides up (no faults). */
 export const BRINGUP_BOUND = 4 * (LATENCY + 4);
-/** Last frame heard (at the latest: the cut) -> that side declares the link down. */
-export const DETECT_BOUND = HB_TIMEOUT + 2;
+/**
+ * The peer falls silent (cable cut, node dead) -> this side declares the link
+ * down: HbTimeout after the last good frame, which may still have been on the
+ * wire (Latency) when the peer fell silent, plus two cycles of pipeline.
+ */
+export const DETECT_BOUND = HB_TIMEOUT + LATENCY + 2;
 /** Cut released (after both quiet periods are over) -> both sides up. */
 export const RECOVER_BOUND = HB_PERIOD + 4 * (LATENCY + 4);
 
