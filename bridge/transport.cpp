@@ -120,22 +120,24 @@ std::string bind_socket(const TransportOptions& opts) {
 }
 
 void serve(const TransportOptions& opts, const Handler& handler) {
-    zmq_pollitem_t item{static_cast<void*>(*g_sock), 0, ZMQ_POLLIN, 0};
+    void* sock = static_cast<void*>(*g_sock);
     uint64_t last_request = now_us();
-    zmq::message_t msg;
+    zmq_msg_t msg;
+    zmq_msg_init(&msg);
+    int rcvtimeo = -2;  // what ZMQ_RCVTIMEO is set to
     for (;;) {
-        bool ready = false;
+        bool got = false;
         // Spin first: a host that answers quickly finds the bridge awake,
-        // which saves the wake-up latency of a blocking poll.
-        // Yielding inside the spin lets the bridge's own I/O thread (and the
-        // host) run on this core; a yield that comes back late means others
-        // are waiting for the CPU, and spinning on would only slow them down.
+        // which saves the wake-up latency of blocking. Yielding inside the
+        // spin lets the bridge's own I/O thread (and the host) run on this
+        // core; a yield that comes back late means others are waiting for
+        // the CPU, and spinning on would only slow them down.
         if (opts.spin_us > 0) {
             uint64_t t = now_us();
             const uint64_t until = t + opts.spin_us;
             do {
-                if (zmq_poll(&item, 1, 0) > 0) {
-                    ready = true;
+                if (zmq_msg_recv(&msg, sock, ZMQ_DONTWAIT) >= 0) {
+                    got = true;
                     break;
                 }
                 sched_yield();
@@ -144,9 +146,11 @@ void serve(const TransportOptions& opts, const Handler& handler) {
                 t = after;
             } while (t < until && !g_signal);
         }
-        while (!ready) {
+        // Then block the way a plain REP server does, waking at least once a
+        // second to look after the parent, the idle timeout and signals.
+        while (!got) {
             if (g_signal) shutdown_now(exit_status_for_signal());
-            long timeout_ms = 1000;
+            int timeout_ms = 1000;
             if (opts.idle_timeout_ms > 0) {
                 uint64_t idle_ms = (now_us() - last_request) / 1000;
                 if (idle_ms >= opts.idle_timeout_ms) {
@@ -155,45 +159,37 @@ void serve(const TransportOptions& opts, const Handler& handler) {
                     shutdown_now(kExitIdle);
                 }
                 uint64_t left = opts.idle_timeout_ms - idle_ms;
-                if (left < static_cast<uint64_t>(timeout_ms)) timeout_ms = static_cast<long>(left) + 1;
+                if (left < static_cast<uint64_t>(timeout_ms)) timeout_ms = static_cast<int>(left) + 1;
             }
-            int rc = zmq_poll(&item, 1, timeout_ms);
-            if (rc > 0) ready = true;
+            if (timeout_ms != rcvtimeo) {
+                zmq_setsockopt(sock, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
+                rcvtimeo = timeout_ms;
+            }
+            if (zmq_msg_recv(&msg, sock, 0) >= 0) got = true;
             if (parent_gone()) {
                 std::fprintf(stderr, "mirrorsim-bridge: parent process died, exiting\n");
                 shutdown_now(kExitParentDied);
             }
         }
+        last_request = now_us();
 
         // One request is one frame; drain any extra frames so the REP
         // socket can reply, and refuse the request.
         std::string reply;
         bool quit = false;
-        bool multipart = false;
-        try {
-            if (!g_sock->recv(msg, zmq::recv_flags::dontwait)) continue;
-            while (msg.more()) {
-                multipart = true;
-                zmq::message_t extra;
-                (void)g_sock->recv(extra, zmq::recv_flags::none);
-                if (!extra.more()) break;
-            }
-        } catch (const zmq::error_t& e) {
-            if (e.num() == EINTR) continue;
-            std::fprintf(stderr, "mirrorsim-bridge: receive failed: %s\n", e.what());
-            continue;
-        }
-        last_request = now_us();
-        if (multipart) {
+        if (zmq_msg_more(&msg)) {
+            zmq_msg_t extra;
+            zmq_msg_init(&extra);
+            int more = 1;
+            while (more && zmq_msg_recv(&extra, sock, 0) >= 0) more = zmq_msg_more(&extra);
+            zmq_msg_close(&extra);
             reply = R"({"id":null,"ok":false,"error":{"code":"malformed","message":"a request must be a single frame"}})";
         } else {
-            reply = handler(static_cast<const char*>(msg.data()), msg.size(), quit);
+            reply = handler(static_cast<const char*>(zmq_msg_data(&msg)), zmq_msg_size(&msg), quit);
         }
         flush_design_output();
-        try {
-            g_sock->send(zmq::buffer(reply), zmq::send_flags::none);
-        } catch (const zmq::error_t& e) {
-            std::fprintf(stderr, "mirrorsim-bridge: send failed: %s\n", e.what());
+        if (zmq_send(sock, reply.data(), reply.size(), 0) < 0) {
+            std::fprintf(stderr, "mirrorsim-bridge: send failed: %s\n", zmq_strerror(zmq_errno()));
         }
         if (quit) shutdown_now(kExitQuit);
     }
