@@ -165,6 +165,14 @@ extern "C" int mirrorsim_printf(const char* format, ...) {
 
 // VL_USER_FINISH / VL_USER_STOP / VL_USER_FATAL remove Verilator's versions,
 // which print and then exit or abort the process.
+//
+// The generated code reaches these through VL_FINISH_MT / VL_STOP_MT /
+// VL_FATAL_MT, which post a message to VerilatedThreadMsgQueue. In a
+// single-threaded model eval_step() runs with mtaskId 0, so post() runs the
+// message at once, inside eval(); with --threads the worker threads' queues
+// are flushed and processed by endOfEval() at the end of eval_step(). Either
+// way the event is recorded before eval() returns, which is where the run
+// loop looks at g_finished.
 
 void vl_finish(const char* filename, int linenum, const char* /*hier*/) {
     ms::record("finish", filename, linenum, "Verilog $finish");
