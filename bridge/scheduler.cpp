@@ -112,7 +112,7 @@ void Scheduler::streams_changed() {
     for (auto& c : clocks_) c.streams = streams_.on_clock(c.sig);
 }
 
-bool Scheduler::waves_tracing_() const { return waves_.tracing(); }
+bool Scheduler::tracing() const { return waves_.tracing(); }
 
 bool Scheduler::clock_due() const {
     for (const auto& c : clocks_) {

@@ -116,10 +116,12 @@ public:
 private:
     void model_eval();
     void eval();
+    // Evaluates inputs changed since the last eval() (host writes, or beats
+    // a stream presented without an eval of their own).
     void settle() {
         if (pending_eval_) {
             eval();
-            if (!watch_.empty()) check_watchers();
+            if (!watch_.empty() && quick_watch()) check_watchers();
         }
     }
     void edge_pass();
@@ -135,7 +137,7 @@ private:
     }
     // The lean loop applies while no step needs regions, a trace or forces.
     bool plain_stepping() const {
-        return !waves_tracing_() && !table_.any_forces() && readwrite_.empty() &&
+        return !tracing() && !table_.any_forces() && readwrite_.empty() &&
                readonly_.empty() && nexttime_.empty();
     }
     void plain_eval(bool watching) {
@@ -143,7 +145,7 @@ private:
         pending_eval_ = false;
         if (watching && quick_watch()) check_watchers();
     }
-    bool waves_tracing_() const;
+    bool tracing() const;  // Waves is only forward-declared here
     void check_watchers();
     // The per-eval test, inline: counts `cycles` edges itself and says
     // whether check_watchers() has anything to do.
