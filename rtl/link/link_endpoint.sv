@@ -417,8 +417,8 @@ module link_endpoint
     if (fr_busy || fr_start || state_q == LsQuiet) hb_cnt_d = '0;
     else if (hb_cnt_q != HbW'(HbPeriod)) hb_cnt_d = hb_cnt_q + 1'b1;
 
-    // Every change of state is announced at once, to speed up the handshake;
-    // a poll is answered at once (any frame will do).
+    // Every change of state is announced at once, to speed up the handshake,
+    // and a poll is answered at once: both with a heartbeat ahead of data.
     if (state_d != state_q && state_d != LsQuiet) hb_now_d = 1'b1;
     if (rx_good && df_hdr.poll && state_d != LsQuiet) hb_now_d = 1'b1;
     if (rx_good) peer_poll_d = df_hdr.poll;
