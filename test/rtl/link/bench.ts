@@ -266,14 +266,6 @@ export class LinkBench {
     return this.tx[side].send(...items);
   }
 
-  /** Waits (bounded) until `count` messages in all went to `side`'s node, then takes what arrived. */
-  async receive(side: Side, count: number, budget: number): Promise<{ messages: Message[]; partial: Message; waited: number }> {
-    const dir: Dir = side === 'b' ? 'ab' : 'ba';
-    const result = await WaitUntil(this.dut[`stat_delivered_${dir}_o`], count, { clock: this.dut.clk_i, budget });
-    const { messages, partial } = toMessages(await this.rx[side]!.drain());
-    return { messages, partial, waited: result.matched ? result.cycles : -1 };
-  }
-
   async stats(): Promise<Stats> {
     const out: Partial<Stats> = {};
     for (const name of STAT_NAMES) {
@@ -283,7 +275,6 @@ export class LinkBench {
     out.down_b = await this.dut.b_down_events_o.readNumber();
     return out as Stats;
   }
-
 }
 
 // -----------------------------------------------------------------------------
