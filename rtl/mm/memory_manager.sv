@@ -89,17 +89,35 @@ module memory_manager
   // ---------------------------------------------------------------------------
   // Tables
   // ---------------------------------------------------------------------------
+  // Pages are stored flat (slot * MaxPages + page): one-dimensional arrays
+  // are what the testbench's backdoor reads; the state machines see 2-D views.
+  localparam int unsigned Entries = MaxAllocs * MaxPages;
   alloc_entry_t alloc_q [MaxAllocs];
-  page_entry_t  page_q  [MaxAllocs][MaxPages];
-  logic         modified_q [MaxAllocs][MaxPages];
+  page_entry_t  page_q  [Entries];
+  logic [Entries-1:0] modified_q;   // packed: the bridge reads bit vectors, not arrays of bits
+  page_entry_t  page_view [MaxAllocs][MaxPages];
+  logic         modified_view [MaxAllocs][MaxPages];
+
+  always_comb begin
+    for (int a = 0; a < MaxAllocs; a++) begin
+      for (int p = 0; p < MaxPages; p++) begin
+        page_view[a][p]     = page_q[a * MaxPages + p];
+        modified_view[a][p] = modified_q[a * MaxPages + p];
+      end
+    end
+  end
+
+  // Table writes carry 8-bit slot and page numbers; only the low bits index.
+  /* verilator lint_off UNUSEDSIGNAL */
+  function automatic int unsigned entry(logic [7:0] slot, logic [7:0] page);
+    return int'(slot[SlotW-1:0]) * MaxPages + int'(page[VpW-1:0]);
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
 
   alloc_write_t part_alloc_wr, orig_alloc_wr;
   page_write_t  part_page_wr, orig_page_wr;
   logic         orig_modified_clr;
-  // Only the bits that index this node's tables are used.
-  /* verilator lint_off UNUSEDSIGNAL */
   logic [7:0]   orig_modified_clr_slot, orig_modified_clr_page;
-  /* verilator lint_on UNUSEDSIGNAL */
   logic         data_modified_set;
   logic [SlotW-1:0] data_slot;
   logic [VpW-1:0]   data_page;
@@ -107,28 +125,20 @@ module memory_manager
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      for (int a = 0; a < MaxAllocs; a++) begin
-        alloc_q[a] <= '0;
-        for (int p = 0; p < MaxPages; p++) begin
-          page_q[a][p]     <= '0;
-          modified_q[a][p] <= 1'b0;
-        end
-      end
+      for (int a = 0; a < MaxAllocs; a++) alloc_q[a] <= '0;
+      for (int e = 0; e < Entries; e++) page_q[e] <= '0;
+      modified_q <= '0;
     end else if (fail_i) begin
-      for (int a = 0; a < MaxAllocs; a++) begin
-        alloc_q[a] <= '0;
-        for (int p = 0; p < MaxPages; p++) begin
-          page_q[a][p]     <= '0;
-          modified_q[a][p] <= 1'b0;
-        end
-      end
+      for (int a = 0; a < MaxAllocs; a++) alloc_q[a] <= '0;
+      for (int e = 0; e < Entries; e++) page_q[e] <= '0;
+      modified_q <= '0;
     end else begin
       if (part_alloc_wr.valid) alloc_q[SlotW'(part_alloc_wr.slot)] <= part_alloc_wr.entry;
       if (orig_alloc_wr.valid) alloc_q[SlotW'(orig_alloc_wr.slot)] <= orig_alloc_wr.entry;
-      if (part_page_wr.valid) page_q[SlotW'(part_page_wr.slot)][VpW'(part_page_wr.page)] <= part_page_wr.entry;
-      if (orig_page_wr.valid) page_q[SlotW'(orig_page_wr.slot)][VpW'(orig_page_wr.page)] <= orig_page_wr.entry;
-      if (data_modified_set) modified_q[data_slot][data_page] <= 1'b1;
-      if (orig_modified_clr) modified_q[orig_modified_clr_slot[SlotW-1:0]][orig_modified_clr_page[VpW-1:0]] <= 1'b0;
+      if (part_page_wr.valid) page_q[entry(part_page_wr.slot, part_page_wr.page)] <= part_page_wr.entry;
+      if (orig_page_wr.valid) page_q[entry(orig_page_wr.slot, orig_page_wr.page)] <= orig_page_wr.entry;
+      if (data_modified_set) modified_q[entry(8'(data_slot), 8'(data_page))] <= 1'b1;
+      if (orig_modified_clr) modified_q[entry(orig_modified_clr_slot, orig_modified_clr_page)] <= 1'b0;
 `ifndef SYNTHESIS
       // The two sides work on disjoint allocations: the partner's and this node's own.
       assert (!(part_alloc_wr.valid && orig_alloc_wr.valid && part_alloc_wr.slot == orig_alloc_wr.slot))
@@ -136,15 +146,13 @@ module memory_manager
       assert (!(part_page_wr.valid && orig_page_wr.valid && part_page_wr.slot == orig_page_wr.slot))
         else $error("memory_manager: both sides wrote pages of slot %0d at once", part_page_wr.slot);
       // A write lock is exclusive; read counts match their owners.
-      for (int a = 0; a < MaxAllocs; a++) begin
-        for (int p = 0; p < MaxPages; p++) begin
-          assert (!(page_q[a][p].write_locked && page_q[a][p].read_count != '0 &&
-                    page_q[a][p].read_owners != (Owners'(1) << page_q[a][p].write_owner)))
-            else $error("memory_manager: page %0d of slot %0d write-locked while others read it", p, a);
-          assert (8'($countones(page_q[a][p].read_owners)) == page_q[a][p].read_count)
-            else $error("memory_manager: read count %0d of slot %0d page %0d does not match its owners",
-                        page_q[a][p].read_count, a, p);
-        end
+      for (int e = 0; e < Entries; e++) begin
+        assert (!(page_q[e].write_locked && page_q[e].read_count != '0 &&
+                  page_q[e].read_owners != (Owners'(1) << page_q[e].write_owner)))
+          else $error("memory_manager: page entry %0d write-locked while others read it", e);
+        assert (8'($countones(page_q[e].read_owners)) == page_q[e].read_count)
+          else $error("memory_manager: read count %0d of page entry %0d does not match its owners",
+                      page_q[e].read_count, e);
       end
 `endif
     end
@@ -303,8 +311,8 @@ module memory_manager
     .pay_data_i        (pay_data),
     .pay_last_i        (pay_last),
     .alloc_i           (alloc_q),
-    .page_i            (page_q),
-    .modified_i        (modified_q),
+    .page_i            (page_view),
+    .modified_i        (modified_view),
     .slot_reserved_i   (slot_reserved),
     .alloc_wr_o        (part_alloc_wr),
     .page_wr_o         (part_page_wr),
@@ -372,8 +380,8 @@ module memory_manager
     .presp_ready_i       (presp_ready_i),
     .presp_o             (presp_o),
     .alloc_i             (alloc_q),
-    .page_i              (page_q),
-    .modified_i          (modified_q),
+    .page_i              (page_view),
+    .modified_i          (modified_view),
     .alloc_wr_o          (orig_alloc_wr),
     .page_wr_o           (orig_page_wr),
     .modified_clr_o      (orig_modified_clr),
@@ -531,7 +539,7 @@ module memory_manager
     end
   end
   assign data_owner = {NodeId, dreq_i.pid};
-  assign data_entry = page_q[data_hit_slot][VpW'(dreq_i.page)];
+  assign data_entry = page_view[data_hit_slot][VpW'(dreq_i.page)];
   assign data_slot  = data_hit_slot;
   assign data_page  = VpW'(dreq_i.page);
 

@@ -21,6 +21,8 @@ import { UnknownSignalError } from '../errors.js';
 
 export interface SimulatorOptions {
   design: Design;
+  /** A simulator built elsewhere (skips the build): its path. */
+  executable?: string;
   /** Seeds the bridge's random choices (stream back-pressure and gaps). */
   seed?: number;
   /** Write an FST waveform of the whole run to this file. */
@@ -76,9 +78,10 @@ export class Simulator {
   }
 
   static async start(options: SimulatorOptions): Promise<Simulator> {
-    const model = await ensureModel(options.design, { coverage: options.coverageFile !== undefined, log: options.onBuild });
+    const executable =
+      options.executable ?? (await ensureModel(options.design, { coverage: options.coverageFile !== undefined, log: options.onBuild })).executable;
     const endpoint = freshEndpoint();
-    const child = BridgeProcess.spawn(model.executable, {
+    const child = BridgeProcess.spawn(executable, {
       endpoint,
       seed: options.seed ?? 1,
       spinUs: options.spinUs,

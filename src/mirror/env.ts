@@ -1,0 +1,57 @@
+// The two-node environment: clock, reset, the agents of both nodes, and the
+// backdoor views the checks read.
+import type { Simulator } from '../sim/simulator.js';
+import { Clock } from '../sim/clock.js';
+import { ClockCycles } from '../sim/triggers.js';
+import { PartnerAgent } from './partner-agent.js';
+import { ProcessAgent } from './process-agent.js';
+import { NodeView, type NodeName } from './state.js';
+
+export interface MirrorConfig {
+  pageWords: number;
+  maxPages: number;
+  frames: number;
+}
+
+export const DEFAULT_CONFIG: MirrorConfig = { pageWords: 16, maxPages: 8, frames: 8 };
+
+export class MirrorEnv {
+  private constructor(
+    readonly sim: Simulator,
+    readonly config: MirrorConfig,
+    readonly processes: Record<NodeName, ProcessAgent>,
+    readonly partners: Record<NodeName, PartnerAgent>,
+    readonly views: Record<NodeName, NodeView>,
+  ) {}
+
+  /** Clock, reset, link up on both sides, agents bound. */
+  static async start(sim: Simulator, config: MirrorConfig = DEFAULT_CONFIG): Promise<MirrorEnv> {
+    const dut = sim.dut;
+    new Clock(dut.clk_i, 10, 'ns').start();
+    dut.rst_ni.value = 0;
+    await ClockCycles(dut.clk_i, 3);
+    dut.rst_ni.value = 1;
+    await dut.a_link_up_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+    await dut.b_link_up_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+    const processes = { a: await ProcessAgent.create(sim, 'a'), b: await ProcessAgent.create(sim, 'b') };
+    const partners = { a: await PartnerAgent.create(sim, 'a'), b: await PartnerAgent.create(sim, 'b') };
+    const views = {
+      a: new NodeView(sim, 'a', config.maxPages, config.pageWords),
+      b: new NodeView(sim, 'b', config.maxPages, config.pageWords),
+    };
+    return new MirrorEnv(sim, config, processes, partners, views);
+  }
+
+  /** Waits until both nodes are idle and their caches clean (a quiescent point). */
+  async quiesce(budget = 20_000): Promise<void> {
+    const dut = this.sim.dut;
+    const signals = [dut.a_idle_o, dut.b_idle_o, dut.a_cache_clean_o, dut.b_cache_clean_o];
+    // All at once: one may drop again while waiting for another.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      for (const signal of signals) await signal.waitFor(1, { clock: dut.clk_i, budget });
+      const values = await Promise.all(signals.map((signal) => signal.read()));
+      if (values.every((value) => value === 1n)) return;
+    }
+    throw new Error('the nodes did not reach a quiescent point (idle and caches clean)');
+  }
+}
