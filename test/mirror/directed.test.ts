@@ -6,6 +6,7 @@ import { mirrorDesign } from '../../src/mirror/design.js';
 import { MirrorEnv } from '../../src/mirror/env.js';
 import { MsgType, Status, ownerOf } from '../../src/mirror/encoding.js';
 import { ClockCycles } from '../../src/sim/triggers.js';
+import { startSoon } from '../../src/sim/task.js';
 
 const simTest = createSimTest({ design: mirrorDesign() });
 
@@ -44,4 +45,182 @@ simTest('write pointer, data write, release: the page is mirrored and reaches th
   expect(await env.views.b.frame(pb.frame)).toEqual(data);
   const disk = await sim.memory('u_disk.blocks_q').readAll((0 << 6 | a.allocs[0]!.slot << 3 | 1) * env.config.pageWords, env.config.pageWords);
   expect(disk.map(Number)).toEqual(data);
+});
+
+simTest('a read pointer on a write-locked page is null, queued, and granted after the release', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const a = env.processes.a;
+  const { guid } = await a.allocate(1, 1);
+  expect((await a.getWrite(1, guid, 0)).status).toBe(Status.Ok);
+  const reader = await a.getRead(2, guid, 0);
+  expect(reader.status).toBe(Status.Null);
+  const grant = a.granted(reader.tag);
+  expect((await a.releasePointer(1, guid, 0)).status).toBe(Status.Ok);
+  const granted = await grant;
+  expect(granted).toMatchObject({ status: Status.Granted, pid: 2, guid });
+  await env.quiesce();
+  for (const view of [env.views.a, env.views.b]) {
+    const page = (await view.state()).pages.get(guid)![0]!;
+    expect(page).toMatchObject({ writeLocked: false, readCount: 1, readOwners: 1 << ownerOf(0, 2) });
+  }
+});
+
+simTest('readers share a page; a writer waits for all of them', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const a = env.processes.a;
+  const { guid } = await a.allocate(0, 1);
+  expect((await a.getRead(1, guid, 0)).status).toBe(Status.Ok);
+  expect((await a.getRead(2, guid, 0)).status).toBe(Status.Ok);
+  const writer = await a.getWrite(3, guid, 0);
+  expect(writer.status).toBe(Status.Null);
+  const grant = a.granted(writer.tag);
+  expect((await a.releasePointer(1, guid, 0)).status).toBe(Status.Ok);
+  expect((await a.releasePointer(2, guid, 0)).status).toBe(Status.Ok);
+  expect(await grant).toMatchObject({ status: Status.Granted, pid: 3 });
+  await env.quiesce();
+  const [sa, sb] = [await env.views.a.state(), await env.views.b.state()];
+  expect(sa.pages.get(guid)![0]).toMatchObject({ writeLocked: true, writeOwner: ownerOf(0, 3), readCount: 0 });
+  expect(sb.pages.get(guid)![0]).toMatchObject({ writeLocked: true, writeOwner: ownerOf(0, 3), readCount: 0 });
+});
+
+simTest('release memory dismantles the allocation on both nodes and frees its frames', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const b = env.processes.b;
+  const { guid, status } = await b.allocate(4, 3);
+  expect(status).toBe(Status.Ok);
+  expect(guid >> 15).toBe(1);
+  for (const page of [0, 2]) expect((await b.getRead(4, guid, page)).status).toBe(Status.Ok);
+  await env.quiesce();
+  const framesBefore = (await env.views.a.state()).freeFrames;
+  expect(framesBefore).toBe(env.config.frames - 2);
+  expect((await b.releaseMemory(4, guid)).status).toBe(Status.Ok);
+  await env.quiesce();
+  for (const view of [env.views.a, env.views.b]) {
+    const state = await view.state();
+    expect(state.allocs).toEqual([]);
+    expect(state.freeFrames).toBe(env.config.frames);
+  }
+});
+
+simTest('errors: unknown GUID, page out of range, release without a pointer, data write without a write pointer', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const a = env.processes.a;
+  expect((await a.getRead(0, 0x0123, 0)).status).toBe(Status.UnknownGuid);
+  const { guid } = await a.allocate(0, 2);
+  expect((await a.getWrite(0, guid, 5)).status).toBe(Status.BadPage);
+  expect((await a.releasePointer(0, guid, 0)).status).toBe(Status.NotOwner);
+  expect((await a.getRead(0, guid, 1)).status).toBe(Status.Ok);
+  expect((await a.access({ write: true, pid: 0, guid, page: 1, offset: 0, wdata: 7 })).status).toBe(Status.NotOwner);
+  expect((await a.access({ write: false, pid: 1, guid, page: 1, offset: 0 })).status).toBe(Status.NotOwner);
+  expect((await a.access({ write: false, pid: 0, guid, page: 1, offset: 0 })).status).toBe(Status.Ok);
+  expect((await a.allocate(0, 0)).status).toBe(Status.BadPage);
+});
+
+simTest('the host as originating partner: each message answered as Fig. 10 says', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const host = env.partners.b; // the host plays node A towards node B
+  const guid = 0x0042; // node A's GUID space
+  const owner = ownerOf(0, 5);
+  const [space, spaceDone] = await host.exchange({ type: MsgType.SpaceReq, tag: 1, arg0: 2 }, 2);
+  expect(space).toMatchObject({ type: MsgType.SpaceStatus, tag: 1, arg0: env.config.frames });
+  expect(space!.arg1 & 1).toBe(1);
+  expect(spaceDone).toMatchObject({ type: MsgType.Complete, arg1: Status.Ok });
+  const [created] = await host.exchange({ type: MsgType.AllocMem, tag: 2, guid, owner, arg0: 3, arg1: (5 << 8) | 2 });
+  expect(created).toMatchObject({ type: MsgType.Complete, tag: 2, arg1: Status.Ok });
+  const [dup] = await host.exchange({ type: MsgType.AllocMem, tag: 3, guid, owner, arg0: 3 });
+  expect(dup).toMatchObject({ type: MsgType.Complete, arg1: Status.Duplicate });
+  const [read] = await host.exchange({ type: MsgType.AllocRead, tag: 4, guid, page: 1, owner, arg1: 1 });
+  expect(read).toMatchObject({ type: MsgType.Complete, arg1: Status.Ok });
+  const [lock] = await host.exchange({ type: MsgType.LockReq, tag: 5, guid, page: 1 });
+  expect(lock).toMatchObject({ type: MsgType.LockStatus, arg1: 1 << owner });
+  expect(lock!.arg0 & 0xff).toBe(1);
+  expect((lock!.arg0 >> 15) & 1).toBe(1);
+  const [header] = await host.exchange({ type: MsgType.ReadHeader, tag: 6, guid });
+  expect(header!.type).toBe(MsgType.Header);
+  expect(header!.payload).toHaveLength(2 + 2 * 3);
+  expect(header!.payload[0]! >>> 16).toBe(guid);
+  const [sense] = await host.exchange({ type: MsgType.SenseReq, tag: 7, arg0: 1 });
+  expect(sense).toMatchObject({ type: MsgType.SenseInfo, arg0: 1 });
+  const page = Array.from({ length: env.config.pageWords }, (_, i) => 0x1000 + i);
+  const [written] = await host.exchange({ type: MsgType.WritePage, tag: 8, guid, page: 1, owner, payload: page });
+  expect(written).toMatchObject({ type: MsgType.Complete, arg1: Status.Ok });
+  const state = await env.views.b.state();
+  expect(await env.views.b.frame(state.pages.get(guid)![1]!.frame)).toEqual(page);
+  const [released] = await host.exchange({ type: MsgType.ReleasePtr, tag: 9, guid, page: 1, owner });
+  expect(released).toMatchObject({ type: MsgType.Complete, arg1: Status.Ok });
+  const [again] = await host.exchange({ type: MsgType.ReleasePtr, tag: 10, guid, page: 1, owner });
+  expect(again).toMatchObject({ type: MsgType.Complete, arg1: Status.NotOwner });
+  const [unknown] = await host.exchange({ type: MsgType.LockReq, tag: 11, guid: 0x0077, page: 0 });
+  expect(unknown).toMatchObject({ type: MsgType.Complete, arg1: Status.UnknownGuid });
+  const [gone] = await host.exchange({ type: MsgType.ReleaseMem, tag: 12, guid });
+  expect(gone).toMatchObject({ type: MsgType.Complete, arg1: Status.Ok });
+  expect((await env.views.b.state()).allocs).toEqual([]);
+  // A message cut short is answered as malformed, and changes nothing.
+  host.sendWords([(MsgType.AllocMem << 28) | (13 << 20) | guid, 0]);
+  expect(await host.answer()).toMatchObject({ type: MsgType.Complete, arg1: Status.BadRequest });
+  expect((await env.views.b.state()).allocs).toEqual([]);
+});
+
+simTest('a cut link: both nodes see it down, requests answer partner-down, and traffic resumes after', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const dut = sim.dut;
+  const { guid } = await env.processes.a.allocate(0, 2);
+  dut.fault_cut_i.value = 1;
+  await dut.a_link_up_o.waitFor(0, { clock: dut.clk_i, budget: 2000 });
+  await dut.b_link_up_o.waitFor(0, { clock: dut.clk_i, budget: 2000 });
+  expect((await env.processes.a.getRead(0, guid, 0)).status).toBe(Status.PartnerDown);
+  expect((await env.processes.b.allocate(1, 1)).status).toBe(Status.PartnerDown);
+  dut.fault_cut_i.value = 0;
+  await dut.a_link_up_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  await dut.b_link_up_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  expect((await env.processes.a.getRead(0, guid, 0)).status).toBe(Status.Ok);
+});
+
+simTest('lossy link: drops, corruption and delay are retransmitted and the pages still mirror', async ({ sim, random }) => {
+  const env = await MirrorEnv.start(sim);
+  const dut = sim.dut;
+  // Short bursts of each fault, in both directions, while the operations run.
+  const faults = startSoon(async () => {
+    const kinds = [dut.fault_drop_ab_i, dut.fault_drop_ba_i, dut.fault_corrupt_ab_i, dut.fault_corrupt_ba_i];
+    for (;;) {
+      await ClockCycles(dut.clk_i, random.int(20, 60));
+      const fault = random.pick(kinds);
+      fault.value = 1;
+      dut.fault_delay_ab_i.value = random.int(0, 30);
+      await ClockCycles(dut.clk_i, random.int(5, 25));
+      fault.value = 0;
+    }
+  }, 'fault bursts');
+  const a = env.processes.a;
+  const { guid, status } = await a.allocate(0, 2);
+  expect(status).toBe(Status.Ok);
+  expect((await a.getWrite(0, guid, 0)).status).toBe(Status.Ok);
+  const data = Array.from({ length: env.config.pageWords }, () => random.int(0, 0xffff_ffff));
+  for (let offset = 0; offset < data.length; offset++) await a.access({ write: true, pid: 0, guid, page: 0, offset, wdata: data[offset] });
+  expect((await a.releasePointer(0, guid, 0)).status).toBe(Status.Ok);
+  expect((await a.getRead(1, guid, 1)).status).toBe(Status.Ok);
+  faults.cancel();
+  for (const signal of [dut.fault_drop_ab_i, dut.fault_drop_ba_i, dut.fault_corrupt_ab_i, dut.fault_corrupt_ba_i, dut.fault_delay_ab_i]) signal.value = 0;
+  await env.quiesce();
+  const link = dut.u_link;
+  const retx = Number(await link.stat_retx_ab_o.value) + Number(await link.stat_retx_ba_o.value);
+  const hit = Number(await link.stat_dropped_ab_o.value) + Number(await link.stat_dropped_ba_o.value) +
+    Number(await link.stat_crc_err_ab_o.value) + Number(await link.stat_crc_err_ba_o.value);
+  expect(hit).toBeGreaterThan(0);
+  expect(retx).toBeGreaterThan(0);
+  expect(Number(await link.a_down_events_o.value) + Number(await link.b_down_events_o.value)).toBe(0);
+  const pb = (await env.views.b.state()).pages.get(guid)![0]!;
+  expect(await env.views.b.frame(pb.frame)).toEqual(data);
+});
+
+simTest('a failed partner is answered by a timeout or partner-down, never a hang', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const dut = sim.dut;
+  const { guid } = await env.processes.a.allocate(0, 1);
+  dut.b_fail_i.value = 1;
+  const response = await env.processes.a.getRead(0, guid, 0);
+  expect([Status.PartnerDown, Status.PartnerTimeout]).toContain(response.status);
+  await dut.a_link_up_o.waitFor(0, { clock: dut.clk_i, budget: 2000 });
+  expect((await env.processes.a.getWrite(0, guid, 0)).status).toBe(Status.PartnerDown);
+  await ClockCycles(dut.clk_i, 10);
 });
