@@ -71,7 +71,9 @@ test: deps
 	npx vitest run $(VITEST_ARGS)
 
 lint: deps typecheck
-	verilator --lint-only -Wall --top-module fixture_top test/fixtures/rtl/*.sv
+	verilator --lint-only -Wall --top-module mirror_top -f rtl/mirror_top.f
+	verilator --lint-only -Wall --top-module mirror_top -GPageBytes=4096 -f rtl/mirror_top.f
+	verilator --lint-only -Wall --top-module fixture_top $(addprefix test/fixtures/rtl/,$(addsuffix .sv,counter fifo wide_reg ram sim_control fixture_top))
 	verilator --lint-only -Wall --top-module fifo test/fixtures/rtl/fifo.sv
 
 bench: deps $(TS_STAMP)
