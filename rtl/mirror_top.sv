@@ -13,7 +13,6 @@ module mirror_top
   parameter int unsigned QueueDepth  = 8,
   parameter int unsigned LinkLatency = 4,      // cycles per direction
   parameter int unsigned DiskLatency = 20,     // cycles
-  parameter int unsigned HbTimeout   = 128,    // cycles of silence before the link is down
   parameter int unsigned ReqTimeout  = 4096,   // cycles an originator waits for its partner
   localparam int unsigned PageWords  = PageBytes / 4,
   localparam int unsigned SlotW      = (MaxAllocs > 1) ? $clog2(MaxAllocs) : 1,
@@ -226,8 +225,8 @@ module mirror_top
 
   inter_node_link #(
     .Latency     (LinkLatency),
-    .MaxMsgWords (MaxMsgWords),
-    .HbTimeout   (HbTimeout)
+    // The heartbeat timeout follows from the longest frame (see rtl-link.md).
+    .MaxMsgWords (MaxMsgWords)
   ) u_link (
     .clk_i               (clk_i),
     .rst_ni              (rst_ni),

@@ -14,7 +14,6 @@ export interface MirrorParameters {
   QueueDepth?: number;
   LinkLatency?: number;
   DiskLatency?: number;
-  HbTimeout?: number;
   ReqTimeout?: number;
 }
 
