@@ -21,7 +21,11 @@ module inter_node_link
   // behind a full frame: 128 by default, four frames for long messages
   // (4120 cycles for 4 KiB pages).
   parameter int unsigned HbPeriod    = 32,
-  parameter int unsigned HbTimeout   = (4 * (MaxMsgWords + 2) > 128) ? 4 * (MaxMsgWords + 2) : 128,
+  // At least 128, four frame times, and room for a poll and its answer after
+  // PollAfter (the endpoint checks 3 * MaxMsgWords + 62 < HbTimeout at HbPeriod 32).
+  parameter int unsigned HbTimeout   = (4 * (MaxMsgWords + 2) > 128)
+                                       ? ((4 * (MaxMsgWords + 2) > 3 * MaxMsgWords + 63) ? 4 * (MaxMsgWords + 2) : 3 * MaxMsgWords + 63)
+                                       : ((128 > 3 * MaxMsgWords + 63) ? 128 : 3 * MaxMsgWords + 63),
   // Must exceed the round trip of a full frame: it goes out (MaxMsgWords + 2
   // words), crosses the wire, may wait behind a full frame of the peer, and
   // its ack (in that frame's header) counts once the peer's frame is checked.
