@@ -161,8 +161,9 @@ module memory_manager
   // ---------------------------------------------------------------------------
   // Free frame pool: port 0 the originator side, port 1 the partner side
   // ---------------------------------------------------------------------------
-  logic [1:0]        pool_take, pool_grant, pool_free;
-  logic [FrameW-1:0] pool_frame [2];
+  logic              orig_take, part_take, orig_grant, part_grant, part_wants_frame;
+  logic [FrameW-1:0] orig_frame, part_frame;
+  logic [1:0]        pool_free;
   logic [FrameW-1:0] pool_free_frame [2];
   // Statistics and state that only the testbench reads (by name, through the bridge).
   /* verilator lint_off UNUSEDSIGNAL */
@@ -178,9 +179,13 @@ module memory_manager
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .clear_i      (fail_i),
-    .take_i       (pool_take),
-    .grant_o      (pool_grant),
-    .frame_o      (pool_frame),
+    .want1_i      (part_wants_frame),
+    .take0_i      (orig_take),
+    .take1_i      (part_take),
+    .grant0_o     (orig_grant),
+    .grant1_o     (part_grant),
+    .frame0_o     (orig_frame),
+    .frame1_o     (part_frame),
     .free_i       (pool_free),
     .free_frame_i (pool_free_frame),
     .free_mask_o  (pool_free_mask),
@@ -316,9 +321,10 @@ module memory_manager
     .slot_reserved_i   (slot_reserved),
     .alloc_wr_o        (part_alloc_wr),
     .page_wr_o         (part_page_wr),
-    .frame_take_o      (pool_take[1]),
-    .frame_grant_i     (pool_grant[1]),
-    .frame_i           (pool_frame[1]),
+    .frame_wanted_o    (part_wants_frame),
+    .frame_take_o      (part_take),
+    .frame_grant_i     (part_grant),
+    .frame_i           (part_frame),
     .frame_free_o      (pool_free[1]),
     .frame_free_o_idx  (pool_free_frame[1]),
     .free_count_i      (free_frames_o),
@@ -388,9 +394,9 @@ module memory_manager
     .modified_clr_slot_o (orig_modified_clr_slot),
     .modified_clr_page_o (orig_modified_clr_page),
     .slot_reserved_o     (slot_reserved),
-    .frame_take_o        (pool_take[0]),
-    .frame_grant_i       (pool_grant[0]),
-    .frame_i             (pool_frame[0]),
+    .frame_take_o        (orig_take),
+    .frame_grant_i       (orig_grant),
+    .frame_i             (orig_frame),
     .frame_free_o        (pool_free[0]),
     .frame_free_idx_o    (pool_free_frame[0]),
     .destage_pending_i   (destage_pending_q),

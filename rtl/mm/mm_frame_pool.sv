@@ -9,9 +9,13 @@ module mm_frame_pool #(
   input  logic              rst_ni,
   input  logic              clear_i,        // node failure: every frame free again
   // allocation ports: `grant` says a frame is available; `take` claims it
-  input  logic [1:0]        take_i,
-  output logic [1:0]        grant_o,
-  output logic [FrameW-1:0] frame_o [2],
+  input  logic              want1_i,        // port 1 is in the state where it takes a frame
+  input  logic              take0_i,
+  input  logic              take1_i,
+  output logic              grant0_o,
+  output logic              grant1_o,
+  output logic [FrameW-1:0] frame0_o,
+  output logic [FrameW-1:0] frame1_o,
   // free ports
   input  logic [1:0]        free_i,
   input  logic [FrameW-1:0] free_frame_i [2],
@@ -20,30 +24,31 @@ module mm_frame_pool #(
 );
   logic [Frames-1:0] free_q, free_d;
 
-  // Port 0 takes the lowest free frame, port 1 the highest: distinct whenever
-  // two or more are free.
+  // Port 0 offers the lowest free frame, port 1 the highest: distinct
+  // whenever two or more are free. The last frame goes to port 1 (the partner
+  // side, whose work unblocks the other node) while it wants one; `want1_i`
+  // is a state, not the take itself, so port 0's grant never waits on port 1's
+  // combinational decision.
+  logic any_free;
+  assign any_free = (free_q != '0);
   always_comb begin
-    grant_o = '0;
-    frame_o[0] = '0;
-    frame_o[1] = '0;
+    frame0_o = '0;
+    frame1_o = '0;
     for (int i = Frames - 1; i >= 0; i--) begin
-      if (free_q[i]) begin
-        grant_o[0] = 1'b1;
-        frame_o[0] = FrameW'(i);
-      end
+      if (free_q[i]) frame0_o = FrameW'(i);
     end
     for (int i = 0; i < Frames; i++) begin
-      if (free_q[i] && (!grant_o[0] || FrameW'(i) != frame_o[0])) begin
-        grant_o[1] = 1'b1;
-        frame_o[1] = FrameW'(i);
-      end
+      if (free_q[i]) frame1_o = FrameW'(i);
     end
   end
+  assign grant1_o = any_free;
+  assign grant0_o = any_free && !(want1_i && frame0_o == frame1_o);
 
   always_comb begin
     free_d = free_q;
+    if (take0_i && grant0_o) free_d[frame0_o] = 1'b0;
+    if (take1_i && grant1_o) free_d[frame1_o] = 1'b0;
     for (int p = 0; p < 2; p++) begin
-      if (take_i[p] && grant_o[p]) free_d[frame_o[p]] = 1'b0;
       if (free_i[p]) free_d[free_frame_i[p]] = 1'b1;
     end
   end
@@ -56,8 +61,9 @@ module mm_frame_pool #(
     end else begin
       free_q <= free_d;
 `ifndef SYNTHESIS
+      assert (!(take0_i && !grant0_o)) else $error("frame pool: port 0 took a frame it was not granted");
+      assert (!(take1_i && !grant1_o)) else $error("frame pool: port 1 took a frame while none was free");
       for (int p = 0; p < 2; p++) begin
-        assert (!(take_i[p] && !grant_o[p])) else $error("frame pool: port %0d took a frame while none was free", p);
         assert (!(free_i[p] && free_q[free_frame_i[p]])) else $error("frame pool: frame %0d freed twice", free_frame_i[p]);
       end
       assert (!(free_i[0] && free_i[1] && free_frame_i[0] == free_frame_i[1]))

@@ -36,6 +36,7 @@ module mm_partner
   output alloc_write_t     alloc_wr_o,
   output page_write_t      page_wr_o,
   // frame pool (this side's port)
+  output logic             frame_wanted_o,   // in the state that takes a frame
   output logic             frame_take_o,
   input  logic             frame_grant_i,
   input  logic [FrameW-1:0] frame_i,
@@ -559,4 +560,5 @@ module mm_partner
   assign stat_handled_o = stat_handled_q;
   assign stat_errors_o  = stat_errors_q;
   assign idle_o = (state_q == Idle);
+  assign frame_wanted_o = (state_q == PageIn);
 endmodule

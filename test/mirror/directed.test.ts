@@ -224,3 +224,47 @@ simTest('a failed partner is answered by a timeout or partner-down, never a hang
   expect((await env.processes.a.getWrite(0, guid, 0)).status).toBe(Status.PartnerDown);
   await ClockCycles(dut.clk_i, 10);
 });
+
+simTest('allocation space: denied at once when immediate, granted after a release otherwise', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const a = env.processes.a;
+  const guids: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const resp = await a.allocate(0, 1);
+    expect(resp.status).toBe(Status.Ok);
+    guids.push(resp.guid);
+  }
+  // Every table slot is in use (on both nodes): Fig. 5 510/550.
+  expect((await a.allocate(1, 1, { immediate: true })).status).toBe(Status.Denied);
+  const waiting = a.allocate(2, 1);
+  await ClockCycles(sim.dut.clk_i, 500);
+  expect((await a.releaseMemory(0, guids[3]!)).status).toBe(Status.Ok);
+  const granted = await waiting;
+  expect(granted).toMatchObject({ status: Status.Ok, pid: 2 });
+  await env.quiesce();
+  for (const view of [env.views.a, env.views.b]) {
+    const state = await view.state();
+    expect(state.allocs.map((alloc) => alloc.guid).sort()).toEqual([...guids.filter((_, i) => i !== 3), granted.guid].sort());
+  }
+});
+
+simTest('no free frame: a queued request evicts an unowned page on both nodes and is granted', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const a = env.processes.a;
+  const big = (await a.allocate(0, 8)).guid;
+  const small = (await a.allocate(0, 2)).guid;
+  for (let page = 0; page < 8; page++) expect([page, (await a.getRead(1, big, page)).status]).toEqual([page, Status.Ok]);
+  const request = await a.getRead(2, small, 0);
+  expect(request.status).toBe(Status.Null);
+  const grant = a.granted(request.tag);
+  expect((await a.releasePointer(1, big, 3)).status).toBe(Status.Ok);
+  expect(await grant).toMatchObject({ status: Status.Granted, pid: 2, guid: small });
+  await env.quiesce();
+  for (const view of [env.views.a, env.views.b]) {
+    const state = await view.state();
+    expect(state.pages.get(big)![3]!.resident).toBe(false);
+    expect(state.pages.get(small)![0]).toMatchObject({ resident: true, readCount: 1, readOwners: 1 << ownerOf(0, 2) });
+    expect(state.freeFrames).toBe(0);
+  }
+  expect(Number(await sim.dut.u_node_a.u_mm.u_originator.stat_evictions_q.value)).toBe(1);
+});
