@@ -517,15 +517,8 @@ module mm_originator
         page_wr_o.valid = 1'b1;
         page_wr_o.slot  = 8'(slot_q);
         page_wr_o.page  = 8'(vpage);
-        page_wr_o.entry = cur_page;
+        page_wr_o.entry = lock_page(cur_page, is_read, owner);
         page_wr_o.entry.usage = now_q;
-        if (is_read) begin
-          if (!cur_page.read_owners[owner]) page_wr_o.entry.read_count = cur_page.read_count + 1'b1;
-          page_wr_o.entry.read_owners[owner] = 1'b1;
-        end else begin
-          page_wr_o.entry.write_locked = 1'b1;
-          page_wr_o.entry.write_owner  = owner;
-        end
         frame_d = FrameW'(cur_page.frame);
         timer_d = '0;
         state_d = GrantWait;
@@ -541,14 +534,7 @@ module mm_originator
             page_wr_o.valid = 1'b1;          // undo the local lock
             page_wr_o.slot  = 8'(slot_q);
             page_wr_o.page  = 8'(vpage);
-            page_wr_o.entry = cur_page;
-            if (is_read) begin
-              page_wr_o.entry.read_owners[owner] = 1'b0;
-              page_wr_o.entry.read_count = cur_page.read_count - 1'b1;
-            end else begin
-              page_wr_o.entry.write_locked = 1'b0;
-              page_wr_o.entry.write_owner  = '0;
-            end
+            page_wr_o.entry = unlock_page(cur_page, is_read, owner);
           end
         end
       end
@@ -604,17 +590,7 @@ module mm_originator
             page_wr_o.valid = 1'b1;
             page_wr_o.slot  = 8'(slot_q);
             page_wr_o.page  = 8'(vpage);
-            page_wr_o.entry = '0;
-            page_wr_o.entry.resident = 1'b1;
-            page_wr_o.entry.frame    = 16'(frame_q);
-            page_wr_o.entry.usage    = now_q;
-            if (is_read) begin
-              page_wr_o.entry.read_count = 8'd1;
-              page_wr_o.entry.read_owners[owner] = 1'b1;
-            end else begin
-              page_wr_o.entry.write_locked = 1'b1;
-              page_wr_o.entry.write_owner  = owner;
-            end
+            page_wr_o.entry = fresh_page(16'(frame_q), now_q, is_read, owner);
           end else begin
             if (status_d == StOk) status_d = StNoFrame;
             frame_free_o     = frame_taken_q;
@@ -714,14 +690,7 @@ module mm_originator
             page_wr_o.valid = 1'b1;
             page_wr_o.slot  = 8'(slot_q);
             page_wr_o.page  = 8'(vpage);
-            page_wr_o.entry = cur_page;
-            if (cur_page.read_owners[owner]) begin
-              page_wr_o.entry.read_owners[owner] = 1'b0;
-              page_wr_o.entry.read_count = cur_page.read_count - 1'b1;
-            end else begin
-              page_wr_o.entry.write_locked = 1'b0;
-              page_wr_o.entry.write_owner  = '0;
-            end
+            page_wr_o.entry = unlock_page(cur_page, cur_page.read_owners[owner], owner);
             // Fig. 8 820/850/870: nobody holds it and requests wait: a candidate to replace.
             if (!paging_empty && !replace_full &&
                 (cur_page.read_owners & ~owner_bit) == '0 &&
@@ -831,14 +800,7 @@ module mm_originator
             page_wr_o.valid = 1'b1;
             page_wr_o.slot  = 8'(slot_q);
             page_wr_o.page  = 8'(vpage);
-            page_wr_o.entry = cur_page;
-            if (is_read) begin
-              page_wr_o.entry.read_owners[owner] = 1'b0;
-              page_wr_o.entry.read_count = cur_page.read_count - 1'b1;
-            end else begin
-              page_wr_o.entry.write_locked = 1'b0;
-              page_wr_o.entry.write_owner  = '0;
-            end
+            page_wr_o.entry = unlock_page(cur_page, is_read, owner);
           end
           PageInWait: begin
             if (local_done_q) begin

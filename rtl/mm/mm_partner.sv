@@ -352,23 +352,10 @@ module mm_partner
                 page_wr_o.valid = 1'b1;
                 page_wr_o.slot  = 8'(hit_slot);
                 page_wr_o.page  = 8'(vpage);
-                page_wr_o.entry = cur_page;
-                if (kind == MsgAllocRead) begin
-                  if (read_conflict) begin
-                    page_wr_o.valid = 1'b0;
-                    ans_d = complete(StNull);
-                  end else if (!cur_page.read_owners[owner]) begin
-                    page_wr_o.entry.read_count = cur_page.read_count + 1'b1;
-                    page_wr_o.entry.read_owners[owner] = 1'b1;
-                  end
-                end else begin
-                  if (write_conflict) begin
-                    page_wr_o.valid = 1'b0;
-                    ans_d = complete(StNull);
-                  end else begin
-                    page_wr_o.entry.write_locked = 1'b1;
-                    page_wr_o.entry.write_owner  = owner;
-                  end
+                page_wr_o.entry = lock_page(cur_page, kind == MsgAllocRead, owner);
+                if (kind == MsgAllocRead ? read_conflict : write_conflict) begin
+                  page_wr_o.valid = 1'b0;
+                  ans_d = complete(StNull);
                 end
               end
             end
@@ -379,12 +366,8 @@ module mm_partner
               page_wr_o.page  = 8'(vpage);
               page_wr_o.entry = cur_page;
               ans_d = complete(StOk);
-              if (cur_page.read_owners[owner]) begin
-                page_wr_o.entry.read_owners[owner] = 1'b0;
-                page_wr_o.entry.read_count = cur_page.read_count - 1'b1;
-              end else if (cur_page.write_locked && cur_page.write_owner == owner) begin
-                page_wr_o.entry.write_locked = 1'b0;
-                page_wr_o.entry.write_owner  = '0;
+              if (cur_page.read_owners[owner] || (cur_page.write_locked && cur_page.write_owner == owner)) begin
+                page_wr_o.entry = unlock_page(cur_page, cur_page.read_owners[owner], owner);
               end else if (!hdr_q.arg1[1]) begin
                 page_wr_o.valid = 1'b0;
                 ans_d = complete(StNotOwner);
@@ -446,16 +429,7 @@ module mm_partner
           page_wr_o.valid = 1'b1;
           page_wr_o.slot  = 8'(slot_q);
           page_wr_o.page  = 8'(vpage);
-          page_wr_o.entry = '0;
-          page_wr_o.entry.resident = 1'b1;
-          page_wr_o.entry.frame    = 16'(new_frame_q);
-          if (kind == MsgAllocRead) begin
-            page_wr_o.entry.read_count = 8'd1;
-            page_wr_o.entry.read_owners[owner] = 1'b1;
-          end else begin
-            page_wr_o.entry.write_locked = 1'b1;
-            page_wr_o.entry.write_owner  = owner;
-          end
+          page_wr_o.entry = fresh_page(16'(new_frame_q), '0, kind == MsgAllocRead, owner);
           if (!dma_ok_i) begin
             page_wr_o.valid  = 1'b0;
             frame_free_o     = 1'b1;

@@ -114,6 +114,45 @@ package mm_pkg;
     return w1.owner;
   endfunction
 
+  // The lock changes both sides make: a read lock adds an owner (counted
+  // once), a write lock is exclusive; unlocking undoes exactly that.
+  function automatic page_entry_t lock_page(page_entry_t p, logic read, logic [OwnerW-1:0] owner);
+    page_entry_t r;
+    r = p;
+    if (read) begin
+      if (!p.read_owners[owner]) r.read_count = p.read_count + 1'b1;
+      r.read_owners[owner] = 1'b1;
+    end else begin
+      r.write_locked = 1'b1;
+      r.write_owner  = owner;
+    end
+    return r;
+  endfunction
+
+  function automatic page_entry_t unlock_page(page_entry_t p, logic read, logic [OwnerW-1:0] owner);
+    page_entry_t r;
+    r = p;
+    if (read) begin
+      if (p.read_owners[owner]) r.read_count = p.read_count - 1'b1;
+      r.read_owners[owner] = 1'b0;
+    end else begin
+      r.write_locked = 1'b0;
+      r.write_owner  = '0;
+    end
+    return r;
+  endfunction
+
+  // A page just paged in, locked for its first owner.
+  function automatic page_entry_t fresh_page(logic [15:0] frame, logic [15:0] usage, logic read,
+                                             logic [OwnerW-1:0] owner);
+    page_entry_t r;
+    r = '0;
+    r.resident = 1'b1;
+    r.frame    = frame;
+    r.usage    = usage;
+    return lock_page(r, read, owner);
+  endfunction
+
   // Lock state of a page, as AnsLockStatus reports it.
   function automatic logic [WordW-1:0] lock_state_word(page_entry_t p, logic modified);
     lock_state_t s;
