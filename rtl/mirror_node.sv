@@ -108,6 +108,7 @@ module mirror_node
     .rst_ni           (rst_ni),
     .fail_i           (fail_i),
     .link_up_i        (link_up_i),
+    .cache_clean_i    (cache_clean_o),
     .preq_valid_i     (preq_valid_i),
     .preq_ready_o     (preq_ready_o),
     .preq_i           (preq_i),

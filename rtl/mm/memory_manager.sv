@@ -25,6 +25,7 @@ module memory_manager
   input  logic             rst_ni,
   input  logic             fail_i,        // the node has failed: everything here is lost
   input  logic             link_up_i,
+  input  logic             cache_clean_i,  // the storage cache holds no dirty line
   // process requests (patent Figs. 4-9)
   input  logic             preq_valid_i,
   output logic             preq_ready_o,
@@ -366,6 +367,7 @@ module memory_manager
   logic             destage_push, destage_full;
   logic [15:0]      destage_frame, destage_block;
   logic [Frames-1:0] destage_pending_q;
+  logic             destage_landed;
 
   mm_originator #(
     .NodeId     (NodeId),
@@ -400,6 +402,7 @@ module memory_manager
     .frame_free_o        (pool_free[0]),
     .frame_free_idx_o    (pool_free_frame[0]),
     .destage_pending_i   (destage_pending_q),
+    .retry_i             (destage_landed),
     .dma_valid_o         (orig_dma_valid),
     .dma_ready_i         (dma_grant[0]),
     .dma_send_o          (orig_dma_send),
@@ -459,18 +462,30 @@ module memory_manager
   assign dma_frame[2] = destage_head[31:16];
   assign dma_block[2] = destage_head[15:0];
 
+  // A frame stays pending until its page is on the disk itself, not just in
+  // the storage cache: the partner pages in from the disk, so evicting the
+  // page earlier could page in stale data over there.
+  logic [Frames-1:0] destage_cached_q;   // copied to the cache, not yet known on disk
+  assign destage_landed = cache_clean_i && !destage_active_q && destage_cached_q != '0;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       destage_active_q  <= 1'b0;
       destage_pending_q <= '0;
+      destage_cached_q  <= '0;
     end else if (fail_i) begin
       destage_active_q  <= 1'b0;
       destage_pending_q <= '0;
+      destage_cached_q  <= '0;
     end else begin
       if (dma_grant[2]) destage_active_q <= 1'b1;
       if (dma_done[2]) begin
         destage_active_q <= 1'b0;
-        destage_pending_q[FrameW'(destage_head[31:16])] <= 1'b0;
+        destage_cached_q[FrameW'(destage_head[31:16])] <= 1'b1;
+      end
+      if (cache_clean_i && !destage_active_q) begin
+        // Everything copied to the cache so far has reached the disk.
+        destage_pending_q <= destage_pending_q & ~destage_cached_q;
+        destage_cached_q  <= '0;
       end
       if (destage_push) destage_pending_q[FrameW'(destage_frame)] <= 1'b1;
     end

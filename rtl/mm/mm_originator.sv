@@ -50,6 +50,7 @@ module mm_originator
   output logic             frame_free_o,
   output logic [FrameW-1:0] frame_free_idx_o,
   input  logic [Frames-1:0] destage_pending_i,
+  input  logic             retry_i,           // something the queued requests wait for has freed up
   // DMA: page-in and send
   output logic             dma_valid_o,
   input  logic             dma_ready_i,
@@ -607,10 +608,16 @@ module mm_originator
         if (!alloc_i[replace_head[SlotW+VpW-1:VpW]].valid ||
             !page_i[replace_head[SlotW+VpW-1:VpW]][replace_head[VpW-1:0]].resident ||
             page_i[replace_head[SlotW+VpW-1:VpW]][replace_head[VpW-1:0]].write_locked ||
-            page_i[replace_head[SlotW+VpW-1:VpW]][replace_head[VpW-1:0]].read_count != '0 ||
-            destage_pending_i[FrameW'(page_i[replace_head[SlotW+VpW-1:VpW]][replace_head[VpW-1:0]].frame)]) begin
-          // No longer evictable (released, re-locked, or still being destaged).
+            page_i[replace_head[SlotW+VpW-1:VpW]][replace_head[VpW-1:0]].read_count != '0) begin
+          // No longer evictable (released or locked again): try the next one.
           state_d = Check;
+        end else if (destage_pending_i[FrameW'(page_i[replace_head[SlotW+VpW-1:VpW]][replace_head[VpW-1:0]].frame)]) begin
+          // Not on disk yet: it stays a candidate, and the request waits for
+          // the destage (whose landing retries the queued requests).
+          replace_push      = 1'b1;
+          replace_push_data = replace_head;
+          status_d          = StNull;
+          state_d           = Requeue;
         end else begin
           emit_start  = 1'b1;
           emit_header = request(MsgReleasePtr, tag_q, alloc_i[replace_head[SlotW+VpW-1:VpW]].guid,
@@ -812,6 +819,8 @@ module mm_originator
         endcase
       end
     end
+    // A destage reached the disk: requests waiting for its frame get another try.
+    if (retry_i) retries_d = paging_depth_o;
     if (abort_i) state_d = Idle;
   end
 

@@ -268,3 +268,30 @@ simTest('no free frame: a queued request evicts an unowned page on both nodes an
   }
   expect(Number(await sim.dut.u_node_a.u_mm.u_originator.stat_evictions_q.value)).toBe(1);
 });
+
+simTest('a written page evicted and paged in again comes back identical on both nodes', async ({ sim, random }) => {
+  const env = await MirrorEnv.start(sim);
+  const a = env.processes.a;
+  const big = (await a.allocate(0, 8)).guid;
+  const small = (await a.allocate(0, 2)).guid;
+  expect((await a.getWrite(1, big, 3)).status).toBe(Status.Ok);
+  const data = Array.from({ length: env.config.pageWords }, () => random.int(0, 0xffff_ffff));
+  for (let offset = 0; offset < data.length; offset++) await a.access({ write: true, pid: 1, guid: big, page: 3, offset, wdata: data[offset] });
+  for (const page of [0, 1, 2, 4, 5, 6, 7]) expect((await a.getRead(1, big, page)).status).toBe(Status.Ok);
+  // Every frame is in use: the next request waits, and the release of the
+  // written page makes it the one to evict (right after its destage).
+  const request = await a.getRead(2, small, 0);
+  expect(request.status).toBe(Status.Null);
+  const grant = a.granted(request.tag);
+  expect((await a.releasePointer(1, big, 3)).status).toBe(Status.Ok);
+  expect((await grant).status).toBe(Status.Granted);
+  // Make room again and read the written page back in, on both nodes.
+  expect((await a.releaseMemory(0, small)).status).toBe(Status.Ok);
+  expect((await a.getRead(2, big, 3)).status).toBe(Status.Ok);
+  await env.quiesce();
+  for (const view of [env.views.a, env.views.b]) {
+    const page = (await view.state()).pages.get(big)![3]!;
+    expect(page.resident).toBe(true);
+    expect(await view.frame(page.frame)).toEqual(data);
+  }
+});
