@@ -1,0 +1,169 @@
+// Builds a design into a simulator executable with Verilator, once: the
+// build directory is named after a hash of everything that goes into it
+// (sources, bridge code, flags, Verilator's version), so an unchanged design
+// is never rebuilt and a changed one always is. A lock directory keeps
+// parallel test workers from building the same model twice.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { BuildError, MissingToolError } from '../errors.js';
+import { absoluteSources, type Design } from './design.js';
+import { bridgeDir, modelsDir, repoRoot } from './paths.js';
+
+export const APT_PACKAGES = 'verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev';
+
+/** What the model is linked with: the bridge (default) or another C++ main, for benchmarks. */
+export interface Harness {
+  name: string;
+  sources: readonly string[];
+  cflags: readonly string[];
+  ldflags: readonly string[];
+  executable: string;
+}
+
+export interface BuildOptions {
+  /** Build with Verilator's code coverage (`--coverage`). */
+  coverage?: boolean;
+  harness?: Harness;
+  /** Called with progress lines ("building …"). */
+  log?: (line: string) => void;
+}
+
+export interface BuiltModel {
+  executable: string;
+  directory: string;
+  /** True when this call built it; false when the cache had it. */
+  built: boolean;
+}
+
+export function bridgeHarness(): Harness {
+  const sources = readdirSync(bridgeDir)
+    .filter((file) => file.endsWith('.cpp'))
+    .sort()
+    .map((file) => join(bridgeDir, file));
+  return {
+    name: 'bridge',
+    sources,
+    cflags: [`-I${bridgeDir}`, '-include', join(bridgeDir, 'print_hook.h'), '-DVL_USER_FINISH', '-DVL_USER_STOP', '-DVL_USER_FATAL'],
+    ldflags: ['-lzmq'],
+    executable: 'mirrorsim-bridge',
+  };
+}
+
+let verilatorVersion: Promise<string> | undefined;
+
+function findVerilator(): Promise<string> {
+  verilatorVersion ??= execa('verilator', ['--version'], { reject: false }).then((result) => {
+    if (result.exitCode !== 0) {
+      throw new MissingToolError('verilator', `make deps (as root), or: apt-get install ${APT_PACKAGES}`);
+    }
+    return result.stdout.trim();
+  });
+  return verilatorVersion;
+}
+
+function verilatorArgs(design: Design, options: BuildOptions, harness: Harness, directory: string): string[] {
+  const args = [
+    '--cc', '--exe', '--build', '-j', '2',
+    '--prefix', 'Vmodel',
+    '--top-module', design.top,
+    '--public-flat-rw',
+    '--trace-fst',
+    '--assert',
+    '-Wno-fatal',
+    '-CFLAGS', ['-std=c++17', '-O2', ...harness.cflags].join(' '),
+    '-Mdir', directory,
+    '-o', harness.executable,
+  ];
+  if (harness.ldflags.length > 0) args.push('-LDFLAGS', harness.ldflags.join(' '));
+  if (options.coverage) args.push('--coverage');
+  for (const dir of design.includeDirs ?? []) args.push(`-I${join(repoRoot, dir)}`);
+  for (const [name, value] of Object.entries(design.parameters ?? {})) args.push(`-G${name}=${value}`);
+  return [...args, ...absoluteSources(design), ...harness.sources];
+}
+
+function buildKey(design: Design, args: readonly string[], harness: Harness, version: string): string {
+  const hash = createHash('sha256');
+  hash.update(version);
+  hash.update(JSON.stringify(args.filter((arg) => !arg.startsWith(modelsDir))));
+  const headers = harness.name === 'bridge'
+    ? readdirSync(bridgeDir).filter((file) => file.endsWith('.h')).map((file) => join(bridgeDir, file))
+    : [];
+  for (const file of [...absoluteSources(design), ...harness.sources, ...headers].sort()) {
+    hash.update(file);
+    hash.update(readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Returns the simulator executable for `design`, building it if its sources changed. */
+export async function ensureModel(design: Design, options: BuildOptions = {}): Promise<BuiltModel> {
+  const version = await findVerilator();
+  const harness = options.harness ?? bridgeHarness();
+  const variant = `${design.name}-${harness.name}${options.coverage ? '-cov' : ''}`;
+  const probeArgs = verilatorArgs(design, options, harness, '');
+  const directory = join(modelsDir, `${variant}-${buildKey(design, probeArgs, harness, version)}`);
+  const executable = join(directory, harness.executable);
+  const stamp = join(directory, '.built');
+  if (existsSync(stamp)) return { executable, directory, built: false };
+
+  mkdirSync(modelsDir, { recursive: true });
+  const release = await acquireLock(`${directory}.lock`);
+  try {
+    if (existsSync(stamp)) return { executable, directory, built: false };
+    rmSync(directory, { recursive: true, force: true });
+    mkdirSync(directory, { recursive: true });
+    options.log?.(`mirrorsim: building ${variant} (Verilator, about a minute on 2 cores) in ${directory}`);
+    const logFile = join(directory, 'build.log');
+    const result = await execa('verilator', verilatorArgs(design, options, harness, directory), {
+      all: true,
+      reject: false,
+      cwd: repoRoot,
+    });
+    writeFileSync(logFile, result.all ?? '');
+    if (result.exitCode !== 0 || !existsSync(executable)) {
+      const tail = (result.all ?? '').split('\n').filter((line) => /error|Error/.test(line)).slice(-12);
+      throw new BuildError(variant, result.exitCode, logFile, tail.length > 0 ? tail : (result.all ?? '').split('\n').slice(-12));
+    }
+    writeFileSync(stamp, `${new Date().toISOString()}\n`);
+    return { executable, directory, built: true };
+  } finally {
+    release();
+  }
+}
+
+async function acquireLock(lockDir: string, timeoutMs = 20 * 60_000): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, 'pid'), String(process.pid));
+      return () => rmSync(lockDir, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (lockHolderIsGone(lockDir)) {
+      rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`mirrorsim: timed out waiting for the build lock ${lockDir}`);
+    await sleep(250);
+  }
+}
+
+function lockHolderIsGone(lockDir: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
+  } catch {
+    return false; // the holder has not written its pid yet
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
