@@ -295,3 +295,33 @@ simTest('a written page evicted and paged in again comes back identical on both 
     expect(await view.frame(page.frame)).toEqual(data);
   }
 });
+
+simTest('read header returns the allocation and every page entry exactly as the tables hold them', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const host = env.partners.a; // the host plays node B towards node A
+  const guid = 0x8005; // node B's GUID space
+  const owner = ownerOf(1, 3);
+  expect((await host.exchange({ type: MsgType.AllocMem, tag: 1, guid, owner, arg0: 2, arg1: (4 << 8) | 6 }))[0]!.arg1).toBe(Status.Ok);
+  expect((await host.exchange({ type: MsgType.AllocWrite, tag: 2, guid, page: 1, owner, arg1: 1 }))[0]!.arg1).toBe(Status.Ok);
+  const [header] = await host.exchange({ type: MsgType.ReadHeader, tag: 3, guid });
+  const state = await env.views.a.state();
+  const alloc = state.allocs.find((entry) => entry.guid === guid)!;
+  const pages = state.pages.get(guid)!;
+  expect(header!.payload[0]).toBe(((guid << 16) | (2 << 8) | (6 << 4) | owner) >>> 0);
+  expect(header!.payload[1]).toBe((1 << 8) | alloc.origSlot);
+  expect(alloc.origSlot).toBe(4);
+  pages.forEach((page, index) => {
+    const mapWord =
+      ((page.resident ? 1 : 0) << 30) | ((page.modified ? 1 : 0) << 29) | ((page.writeLocked ? 1 : 0) << 28) |
+      (page.writeOwner << 24) | (page.readCount << 16) | page.frame;
+    expect(header!.payload[2 + 2 * index]).toBe(mapWord >>> 0);
+    expect(header!.payload[3 + 2 * index]).toBe(((page.readOwners << 16) | page.usage) >>> 0);
+  });
+  expect(pages[1]).toMatchObject({ resident: true, writeLocked: true, writeOwner: owner });
+  const [freeFrames] = await host.exchange({ type: MsgType.SenseReq, tag: 4, arg0: 0 });
+  expect(freeFrames).toMatchObject({ type: MsgType.SenseInfo, arg0: state.freeFrames, arg1: env.config.frames });
+  const [node] = await host.exchange({ type: MsgType.SenseReq, tag: 5, arg0: 3 });
+  expect(node).toMatchObject({ arg0: 0, arg1: 1 });
+  const [bad] = await host.exchange({ type: MsgType.SenseReq, tag: 6, arg0: 9 });
+  expect(bad).toMatchObject({ type: MsgType.Complete, arg1: Status.BadRequest });
+});
