@@ -111,7 +111,6 @@ module mm_originator
   logic [VpW-1:0] scan_q, scan_d;
   logic [SlotW-1:0] evict_slot_q, evict_slot_d;
   logic [VpW-1:0]   evict_page_q, evict_page_d;
-  logic        evicting_q, evicting_d;
   logic [15:0] now_q;                           // usage history stamp
   logic [31:0] stat_sent_q [16];
   logic [31:0] stat_timeouts_q, stat_evictions_q, stat_messages_q;
@@ -269,7 +268,6 @@ module mm_originator
     scan_d           = scan_q;
     evict_slot_d     = evict_slot_q;
     evict_page_d     = evict_page_q;
-    evicting_d       = evicting_q;
 
     preq_ready_o     = 1'b0;
     presp_valid_o    = 1'b0;
@@ -315,7 +313,6 @@ module mm_originator
       Idle: begin
         status_d     = StOk;
         respond_d    = 1'b1;
-        evicting_d   = 1'b0;
         timer_d      = '0;
         partner_done_d = 1'b0;
         local_done_d = 1'b0;
@@ -558,7 +555,7 @@ module mm_originator
           if (ans_status != StOk) status_d = ans_status;
         end
         if (!frame_grant_i) begin
-          // Only this port takes frames on this side: it cannot vanish, but stay safe.
+          // The last free frame went to the partner side meanwhile (it has priority).
           status_d     = StNoFrame;
           local_done_d = 1'b1;
           page_in_ok_d = 1'b0;
@@ -622,7 +619,6 @@ module mm_originator
           emit_start  = 1'b1;
           emit_header = request(MsgReleasePtr, tag_q, alloc_i[replace_head[SlotW+VpW-1:VpW]].guid,
                                 16'(replace_head[VpW-1:0]), '0, '0, 32'd2, 1'b0);
-          evicting_d = 1'b1;
           timer_d    = '0;
           state_d    = EvictWait;
         end
@@ -844,7 +840,6 @@ module mm_originator
       scan_q           <= '0;
       evict_slot_q     <= '0;
       evict_page_q     <= '0;
-      evicting_q       <= 1'b0;
       now_q            <= '0;
       stat_timeouts_q  <= '0;
       stat_evictions_q <= '0;
@@ -870,7 +865,6 @@ module mm_originator
       scan_q           <= scan_d;
       evict_slot_q     <= evict_slot_d;
       evict_page_q     <= evict_page_d;
-      evicting_q       <= evicting_d;
       now_q            <= now_q + 1'b1;
       if (emit_start) stat_sent_q[header_type(emit_header)] <= stat_sent_q[header_type(emit_header)] + 1;
       if (emit_done) stat_messages_q <= stat_messages_q + 1;
