@@ -5,7 +5,7 @@ import type { BridgeConnection } from '../bridge/connection.js';
 import { MirrorsimError } from '../errors.js';
 import type { SignalHandle } from './handle.js';
 import type { Flusher, Scheduler } from './scheduler.js';
-import { Trigger } from './triggers.js';
+import { BridgeTrigger, type Trigger } from './triggers.js';
 import { fromWire, toBigInt, toWire, type ValueLike } from './values.js';
 
 export interface StreamBus {
@@ -41,19 +41,13 @@ function checkProbability(value: number, what: string): void {
 }
 
 /** A bridge trigger on a stream, awaited like any other trigger. */
-class StreamTrigger<T> extends Trigger<T> {
-  constructor(
-    private readonly scheduler: Scheduler,
-    private readonly spec: Record<string, unknown> & { kind: string },
-    private readonly result: (fired: Record<string, unknown>) => T,
-  ) {
-    super();
-  }
-
-  register() {
-    const registration = this.scheduler.wait(this.spec);
-    return { promise: registration.promise.then(this.result), cancel: registration.cancel };
-  }
+function streamTrigger(scheduler: Scheduler, spec: { kind: string; stream: string; count?: number }): Trigger<void> {
+  return new BridgeTrigger(
+    () => scheduler,
+    () => spec,
+    () => undefined,
+    `${spec.kind}(${spec.stream})`,
+  );
 }
 
 export class StreamDriver implements Flusher {
@@ -99,12 +93,12 @@ export class StreamDriver implements Flusher {
 
   /** Fires once `count` items (since creation) are done. */
   done(count = this.sentCount): Trigger<void> {
-    return new StreamTrigger(this.context.scheduler, { kind: 'stream_done', stream: this.bus.name, count }, () => undefined);
+    return streamTrigger(this.context.scheduler, { kind: 'stream_done', stream: this.bus.name, count });
   }
 
   /** Fires once the queue is empty and the bus idle. */
   idle(): Trigger<void> {
-    return new StreamTrigger(this.context.scheduler, { kind: 'stream_idle', stream: this.bus.name }, () => undefined);
+    return streamTrigger(this.context.scheduler, { kind: 'stream_idle', stream: this.bus.name });
   }
 
   /** Items accepted by send() so far. */
@@ -178,7 +172,7 @@ export class StreamMonitor implements AsyncIterable<StreamItem> {
     await this.pull();
     while (this.buffer.length < needed) {
       const missing = needed - this.buffer.length;
-      await new StreamTrigger(this.context.scheduler, { kind: 'stream_items', stream: this.bus.name, count: missing }, () => undefined);
+      await streamTrigger(this.context.scheduler, { kind: 'stream_items', stream: this.bus.name, count: missing });
       await this.pull();
     }
   }

@@ -30,7 +30,7 @@ export abstract class Trigger<T> implements PromiseLike<T>, Waitable<T> {
 }
 
 /** A trigger the bridge evaluates; `result` turns the bridge's report into the awaited value. */
-class BridgeTrigger<T> extends Trigger<T> {
+export class BridgeTrigger<T> extends Trigger<T> {
   constructor(
     private readonly scheduler: () => Scheduler,
     private readonly spec: () => TriggerSpec,
