@@ -20,19 +20,25 @@ NAME     ?=
 WAVES    ?=
 COVERAGE ?=
 SHARD    ?=
+FAULTS   ?=
+PAGE_BYTES ?=
+FRAMES   ?=
 export MIRRORSIM_SEED     := $(SEED)
 export MIRRORSIM_SEEDS    := $(SEEDS)
 export MIRRORSIM_OPS      := $(OPS)
 export MIRRORSIM_TEST     := $(TEST)
 export MIRRORSIM_WAVES    := $(WAVES)
 export MIRRORSIM_COVERAGE := $(COVERAGE)
+export MIRRORSIM_FAULTS   := $(FAULTS)
+export MIRRORSIM_PAGE_BYTES := $(PAGE_BYTES)
+export MIRRORSIM_FRAMES   := $(FRAMES)
 
 VITEST_ARGS := $(TEST) $(if $(NAME),-t '$(NAME)') $(if $(SHARD),--shard=$(SHARD))
 
 .PHONY: help deps sim test lint bench typecheck clean
 
 help:
-	@echo "make sim      build and run the default regression (SEED= SEEDS= OPS= TEST= WAVES=1 COVERAGE=1)"
+	@echo "make sim      two-node regression and summary (SEED= SEEDS= OPS= TEST=scenario FAULTS=mix PAGE_BYTES= FRAMES= WAVES=1 COVERAGE=1)"
 	@echo "make test     run the test suite (TEST=file NAME='test name' SEED= WAVES=1 COVERAGE=1 SHARD=1/2)"
 	@echo "make lint     verilator --lint-only -Wall on the RTL, and the TypeScript type check"
 	@echo "make bench    benchmark the bridge (prints a table, writes build/bench/bench.json)"

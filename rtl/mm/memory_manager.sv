@@ -369,6 +369,11 @@ module memory_manager
   logic [Frames-1:0] destage_pending_q;
   logic             destage_landed;
 
+  // Queued requests retry when something they may wait for frees up: a page
+  // landed on disk, or the partner side gave back a frame or a table slot.
+  logic retry_queued;
+  assign retry_queued = destage_landed || pool_free[1] || (part_alloc_wr.valid && !part_alloc_wr.entry.valid);
+
   mm_originator #(
     .NodeId     (NodeId),
     .Frames     (Frames),
@@ -402,7 +407,7 @@ module memory_manager
     .frame_free_o        (pool_free[0]),
     .frame_free_idx_o    (pool_free_frame[0]),
     .destage_pending_i   (destage_pending_q),
-    .retry_i             (destage_landed),
+    .retry_i             (retry_queued),
     .dma_valid_o         (orig_dma_valid),
     .dma_ready_i         (dma_grant[0]),
     .dma_send_o          (orig_dma_send),

@@ -89,7 +89,7 @@ module mm_originator
   typedef enum logic [4:0] {
     Idle, Check, SpaceSend, SpaceWait, SpaceWaitComplete, AllocSend, AllocWait,
     LockSend, LockWait, GrantSend, GrantWait, PageInSend, PageInStart, PageInWait,
-    EvictSend, EvictWait, ReplicateStart, ReplicateWait, ReleaseSend, ReleaseWait,
+    EvictSend, EvictVictim, EvictWait, ReplicateStart, ReplicateWait, ReleaseSend, ReleaseWait,
     DismantleWait, Dismantle, MemReleaseWait, Respond, Requeue
   } state_e;
   state_e state_q, state_d;
@@ -182,6 +182,42 @@ module mm_originator
       end
     end
   end
+
+  // Frame quota: this node's own pages occupy at most half the frames (on
+  // both nodes, since a page is resident on both or neither), so neither
+  // node can starve the other of frames it cannot evict. When at the quota
+  // or out of frames and the replacement queue is empty, the least recently
+  // granted own page nobody holds (and already on disk) is the victim.
+  localparam int unsigned OwnQuota = (Frames / 2 > 0) ? Frames / 2 : 1;
+  logic [FrameW:0]  own_resident;
+  logic             victim_found;
+  logic [SlotW-1:0] victim_slot;
+  logic [VpW-1:0]   victim_page;
+  logic [15:0]      victim_usage;
+  always_comb begin
+    own_resident = '0;
+    victim_found = 1'b0;
+    victim_slot  = '0;
+    victim_page  = '0;
+    victim_usage = '0;
+    for (int s = 0; s < MaxAllocs; s++) begin
+      for (int p = 0; p < MaxPages; p++) begin
+        if (alloc_i[s].valid && alloc_i[s].guid[GuidW-1] == NodeId && page_i[s][p].resident) begin
+          own_resident = own_resident + 1'b1;
+          if (!page_i[s][p].write_locked && page_i[s][p].read_count == '0 &&
+              !destage_pending_i[FrameW'(page_i[s][p].frame)] &&
+              (!victim_found || page_i[s][p].usage < victim_usage)) begin
+            victim_found = 1'b1;
+            victim_slot  = SlotW'(s);
+            victim_page  = VpW'(p);
+            victim_usage = page_i[s][p].usage;
+          end
+        end
+      end
+    end
+  end
+  logic frame_ok;
+  assign frame_ok = frame_grant_i && own_resident < (FrameW+1)'(OwnQuota);
 
   logic [VpW-1:0] vpage;
   page_entry_t    cur_page;
@@ -380,10 +416,14 @@ module mm_originator
                 end else begin
                   state_d = LockSend;
                 end
-              end else if (!frame_grant_i) begin
+              end else if (!frame_ok) begin
                 // Figs. 6/7 620/720: no local space; make some if a page can go.
                 if (!replace_empty) begin
                   state_d = EvictSend;
+                end else if (victim_found) begin
+                  evict_slot_d = victim_slot;
+                  evict_page_d = victim_page;
+                  state_d      = EvictVictim;
                 end else begin
                   status_d = StNull;
                   state_d  = Requeue;
@@ -434,7 +474,7 @@ module mm_originator
             state_d  = (req_q.op == OpAllocate && req_q.immediate) ? Respond : Requeue;
           end else if (req_q.op == OpAllocate) begin
             state_d = AllocSend;
-          end else if (!frame_grant_i) begin
+          end else if (!frame_ok) begin
             status_d = StNull;
             state_d  = Requeue;
           end else begin
@@ -593,6 +633,11 @@ module mm_originator
             if (status_d == StOk) status_d = StNoFrame;
             frame_free_o     = frame_taken_q;
             frame_free_idx_o = frame_q;
+            // The partner had no frame after all: wait for one like Figs. 6/7 630/730.
+            if (status_d == StNoFrame && (dma_done_i ? dma_ok_i : page_in_ok_q)) begin
+              status_d = StNull;
+              state_d  = Requeue;
+            end
           end
         end
       end
@@ -622,6 +667,13 @@ module mm_originator
           timer_d    = '0;
           state_d    = EvictWait;
         end
+      end
+
+      EvictVictim: begin
+        emit_start  = 1'b1;
+        emit_header = request(MsgReleasePtr, tag_q, alloc_i[evict_slot_q].guid, 16'(evict_page_q), '0, '0, 32'd2, 1'b0);
+        timer_d     = '0;
+        state_d     = EvictWait;
       end
 
       EvictWait: begin

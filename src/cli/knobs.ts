@@ -7,6 +7,9 @@ export interface SimKnobs {
   test: string | undefined;
   waves: boolean;
   coverage: boolean;
+  /** Build parameters (undefined: the RTL default). */
+  pageBytes: number | undefined;
+  frames: number | undefined;
 }
 
 function integer(name: string, fallback: number, min: number): number {
@@ -16,6 +19,13 @@ function integer(name: string, fallback: number, min: number): number {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new RangeError(`${name.replace('MIRRORSIM_', '')}=${text} must be an integer >= ${min}`);
   }
+  return value;
+}
+
+function optionalPowerOfTwo(name: string, min: number, max: number): number | undefined {
+  if (!process.env[name]) return undefined;
+  const value = integer(name, min, min);
+  if (value > max || (value & (value - 1)) !== 0) throw new RangeError(`${name.replace('MIRRORSIM_', '')}=${value} must be a power of two in [${min}, ${max}]`);
   return value;
 }
 
@@ -29,5 +39,7 @@ export function readKnobs(defaults: { seeds: number; ops: number }): SimKnobs {
     test: process.env.MIRRORSIM_TEST || undefined,
     waves: ['1', 'true', 'yes'].includes(process.env.MIRRORSIM_WAVES ?? ''),
     coverage: ['1', 'true', 'yes'].includes(process.env.MIRRORSIM_COVERAGE ?? ''),
+    pageBytes: optionalPowerOfTwo('MIRRORSIM_PAGE_BYTES', 16, 4096),
+    frames: optionalPowerOfTwo('MIRRORSIM_FRAMES', 2, 256),
   };
 }

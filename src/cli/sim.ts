@@ -1,113 +1,114 @@
-// `make sim`: the default regression. Until the mirrored memory system's RTL
-// exists this runs the stream regression on the fixture FIFO: random items
-// with random gaps and back-pressure, checked in order against a reference
-// queue, over several seeds, then a summary table.
+// `make sim`: the two-node regression. Each seed runs a scenario (all of
+// them in turn by default, or TEST=name) with random traffic, faults and
+// the mirror scoreboard; then a summary table. Exit status 1 on any
+// violation, with the seed, the last transactions and the replay command.
 import { join } from 'node:path';
-import { fixtureDesign } from '../build/design.js';
 import { coverageDir, wavesDir } from '../build/paths.js';
-import { Clock } from '../sim/clock.js';
-import { Random } from '../sim/random.js';
-import { Simulator } from '../sim/simulator.js';
-import { ClockCycles } from '../sim/triggers.js';
+import { FAULT_MIXES, isFaultMix, type FaultMix } from '../mirror/faults.js';
+import { runRegression, type RunResult } from '../mirror/regression.js';
+import { DEFAULT_SCENARIOS, findScenario, SCENARIOS, type Scenario } from '../mirror/scenarios.js';
+import type { MirrorParameters } from '../mirror/design.js';
 import { readKnobs } from './knobs.js';
 import { formatRate, formatTable } from './table.js';
 
-interface SeedResult {
-  seed: number;
-  items: number;
-  cycles: number;
-  seconds: number;
-  mismatches: number;
-  firstMismatch: string | undefined;
-  waves: string | undefined;
+function sum<K>(into: Map<K, number>, from: Map<K, number>): void {
+  for (const [key, value] of from) into.set(key, (into.get(key) ?? 0) + value);
 }
 
-const SCENARIOS = ['fifo_stream'] as const;
-
-async function runSeed(seed: number, ops: number, waves: boolean, coverage: boolean): Promise<SeedResult> {
-  const random = new Random(seed);
-  const wavesFile = waves ? join(wavesDir, 'sim', `fifo_stream-seed${seed}.fst`) : undefined;
-  const coverageFile = coverage ? join(coverageDir, 'sim', `fifo_stream-seed${seed}.dat`) : undefined;
-  const started = performance.now();
-  const sim = await Simulator.start({ design: fixtureDesign, seed, waves: wavesFile, coverageFile });
-  try {
-    return await sim.runMain(async () => {
-      const dut = sim.dut;
-      new Clock(dut.clk_i, 10, 'ns').start();
-      dut.rst_ni.value = 0;
-      await ClockCycles(dut.clk_i, 2);
-      dut.rst_ni.value = 1;
-      await ClockCycles(dut.clk_i, 1);
-      const driver = await sim.streamDriver(
-        { name: 'in', clock: dut.clk_i, valid: dut.in_valid_i, ready: dut.in_ready_o, data: [dut.in_data_i] },
-        { idleProb: random.float() * 0.5 },
-      );
-      const monitor = await sim.streamMonitor(
-        { name: 'out', clock: dut.clk_i, valid: dut.out_valid_o, ready: dut.out_ready_i, data: [dut.out_data_o] },
-        { driveReady: 0.3 + random.float() * 0.7 },
-      );
-      const expected = Array.from({ length: ops }, () => random.bits(32));
-      const startTime = sim.time('ns');
-      await driver.send(...expected);
-      const received = await monitor.collect(ops);
-      let mismatches = 0;
-      let firstMismatch: string | undefined;
-      received.forEach((item, index) => {
-        if (item.data[0] !== expected[index]) {
-          mismatches++;
-          firstMismatch ??= `item ${index}: expected 0x${expected[index]!.toString(16)}, got 0x${item.data[0]!.toString(16)} at ${item.time} ps`;
-        }
-      });
-      return {
-        seed,
-        items: ops,
-        cycles: Math.round((sim.time('ns') - startTime) / 10),
-        seconds: (performance.now() - started) / 1000,
-        mismatches,
-        firstMismatch,
-        waves: wavesFile,
-      };
-    });
-  } finally {
-    await sim.close();
-  }
+function replay(result: RunResult, ops: number, parameters: MirrorParameters, faultsKnob: FaultMix | undefined): string {
+  const extra = [
+    faultsKnob ? `FAULTS=${faultsKnob}` : '',
+    parameters.PageBytes ? `PAGE_BYTES=${parameters.PageBytes}` : '',
+    parameters.Frames ? `FRAMES=${parameters.Frames}` : '',
+  ].filter(Boolean);
+  return ['make sim', `TEST=${result.scenario}`, `SEED=${result.seed}`, `OPS=${ops}`, ...extra, 'WAVES=1'].join(' ');
 }
 
 async function main(): Promise<number> {
-  const knobs = readKnobs({ seeds: 4, ops: 20_000 });
-  if (knobs.test !== undefined && !(SCENARIOS as readonly string[]).includes(knobs.test)) {
-    console.error(`make sim: unknown TEST=${knobs.test}; scenarios: ${SCENARIOS.join(', ')}`);
+  const knobs = readKnobs({ seeds: DEFAULT_SCENARIOS.length, ops: 120 });
+  let scenarios: readonly Scenario[] = DEFAULT_SCENARIOS;
+  if (knobs.test !== undefined) {
+    const scenario = findScenario(knobs.test);
+    if (!scenario) {
+      console.error(`make sim: unknown TEST=${knobs.test}; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+      return 2;
+    }
+    scenarios = [scenario];
+  }
+  const faultsKnob = process.env.MIRRORSIM_FAULTS || undefined;
+  if (faultsKnob !== undefined && !isFaultMix(faultsKnob)) {
+    console.error(`make sim: unknown FAULTS=${faultsKnob}; mixes: ${Object.keys(FAULT_MIXES).join(', ')}`);
     return 2;
   }
-  console.log(`mirrorsim: fifo_stream regression on the fixture design, seeds ${knobs.seeds.join(', ')}, ${knobs.ops} items each`);
-  const results: SeedResult[] = [];
-  for (const seed of knobs.seeds) {
-    const result = await runSeed(seed, knobs.ops, knobs.waves, knobs.coverage);
+  const parameters: MirrorParameters = { PageBytes: knobs.pageBytes, Frames: knobs.frames };
+  console.log(`mirrorsim: two-node regression, ${knobs.seeds.length} seed(s), ${knobs.ops} pointer operations per node each`);
+  const results: RunResult[] = [];
+  for (const [index, seed] of knobs.seeds.entries()) {
+    const scenario = scenarios[index % scenarios.length]!;
+    const stem = `${scenario.name}-seed${seed}`;
+    const result = await runRegression({
+      scenario,
+      seed,
+      ops: knobs.ops,
+      faults: faultsKnob,
+      parameters,
+      waves: knobs.waves ? join(wavesDir, 'sim', `${stem}.fst`) : undefined,
+      coverageFile: knobs.coverage ? join(coverageDir, 'sim', `${stem}.dat`) : undefined,
+    });
     results.push(result);
-    if (result.mismatches > 0) {
-      console.log(`seed ${seed}: FAILED, ${result.mismatches} mismatches; first: ${result.firstMismatch}`);
-      console.log(`  replay with waveforms: make sim SEED=${seed} SEEDS=1 OPS=${knobs.ops} WAVES=1`);
+    const verdict = result.violation ? 'FAIL' : 'pass';
+    console.log(`${verdict}  ${scenario.name.padEnd(15)} seed=${seed} faults=${result.faults} ${result.cycles} cycles ${result.seconds.toFixed(1)} s`);
+    if (result.violation) {
+      console.log(`\n${result.violation.message}\n${result.violation.recent}\n  replay with waveforms: ${replay(result, knobs.ops, parameters, faultsKnob)}\n`);
     }
-    if (result.waves) console.log(`seed ${seed}: waveform ${result.waves}`);
+    if (knobs.waves) console.log(`  waveform: ${join(wavesDir, 'sim', `${stem}.fst`)}`);
   }
-  const rows = results.map((r) => [
-    r.seed,
-    r.items,
-    r.cycles,
-    r.seconds.toFixed(2),
-    formatRate(r.cycles / r.seconds),
-    r.mismatches === 0 ? 'pass' : `FAIL (${r.mismatches})`,
-  ]);
-  const total = results.reduce((sum, r) => ({ items: sum.items + r.items, cycles: sum.cycles + r.cycles, seconds: sum.seconds + r.seconds }), {
-    items: 0,
-    cycles: 0,
-    seconds: 0,
-  });
-  rows.push(['total', total.items, total.cycles, total.seconds.toFixed(2), formatRate(total.cycles / total.seconds), '']);
-  console.log(`\n${formatTable(['seed', 'items', 'cycles', 'wall s', 'cycles/s', 'result'], rows)}`);
-  const failed = results.filter((r) => r.mismatches > 0).length;
+  printSummary(results);
+  const failed = results.filter((r) => r.violation).length;
   console.log(`\n${failed === 0 ? 'PASS' : 'FAIL'}: ${results.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
+}
+
+function printSummary(results: readonly RunResult[]): void {
+  const outcomes = new Map<string, number>();
+  const messages = new Map<string, number>();
+  const injected = new Map<string, number>();
+  for (const result of results) {
+    sum(outcomes, result.outcomes);
+    sum(messages, result.messages);
+    sum(injected, result.injected);
+  }
+  const byOp = new Map<string, Map<string, number>>();
+  for (const [key, count] of outcomes) {
+    const split = key.lastIndexOf(' ');
+    const op = key.slice(0, split);
+    const status = key.slice(split + 1);
+    if (!byOp.has(op)) byOp.set(op, new Map());
+    byOp.get(op)!.set(status, count);
+  }
+  const statuses = [...new Set([...byOp.values()].flatMap((m) => [...m.keys()]))].sort();
+  console.log(`\noperations by outcome\n${formatTable(['operation', ...statuses], [...byOp].map(([op, m]) => [op, ...statuses.map((s) => m.get(s) ?? 0)]))}`);
+  console.log(`\nmessages on the link\n${formatTable(['message', 'count'], [...messages].sort((x, y) => y[1] - x[1]))}`);
+  const rows = results.map((r) => [
+    r.scenario,
+    r.seed,
+    r.faults,
+    [...r.injected.values()].reduce((s, v) => s + v, 0),
+    r.retransmissions,
+    r.failovers,
+    r.checkpoints,
+    r.pagesCompared,
+    r.cycles,
+    r.seconds.toFixed(1),
+    formatRate(r.cycles / r.seconds),
+    r.violation ? `FAIL: ${r.violation.invariant}` : 'pass',
+  ]);
+  const total = (pick: (r: RunResult) => number) => results.reduce((s, r) => s + pick(r), 0);
+  const cycles = total((r) => r.cycles);
+  const seconds = total((r) => r.seconds);
+  rows.push(['total', '', '', total((r) => [...r.injected.values()].reduce((s, v) => s + v, 0)), total((r) => r.retransmissions), total((r) => r.failovers), total((r) => r.checkpoints), total((r) => r.pagesCompared), cycles, seconds.toFixed(1), formatRate(cycles / seconds), '']);
+  console.log(`\nruns\n${formatTable(['scenario', 'seed', 'faults', 'injected', 'retransmits', 'failovers', 'checkpoints', 'pages checked', 'cycles', 'wall s', 'cycles/s', 'result'], rows)}`);
+  if (injected.size > 0) console.log(`faults injected: ${[...injected].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
 }
 
 main().then(

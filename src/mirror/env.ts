@@ -5,15 +5,29 @@ import { Clock } from '../sim/clock.js';
 import { ClockCycles } from '../sim/triggers.js';
 import { PartnerAgent } from './partner-agent.js';
 import { ProcessAgent } from './process-agent.js';
+import type { MirrorParameters } from './design.js';
+import { LinkMonitor } from './link-monitor.js';
+import { Scoreboard } from './scoreboard.js';
 import { NodeView, type NodeName } from './state.js';
 
 export interface MirrorConfig {
   pageWords: number;
   maxPages: number;
+  maxAllocs: number;
   frames: number;
 }
 
-export const DEFAULT_CONFIG: MirrorConfig = { pageWords: 16, maxPages: 8, frames: 8 };
+export const DEFAULT_CONFIG: MirrorConfig = { pageWords: 16, maxPages: 8, maxAllocs: 8, frames: 8 };
+
+/** The host's view of a build's parameters (the RTL defaults where not set). */
+export function mirrorConfig(parameters: MirrorParameters = {}): MirrorConfig {
+  return {
+    pageWords: (parameters.PageBytes ?? DEFAULT_CONFIG.pageWords * 4) / 4,
+    maxPages: parameters.MaxPages ?? DEFAULT_CONFIG.maxPages,
+    maxAllocs: parameters.MaxAllocs ?? DEFAULT_CONFIG.maxAllocs,
+    frames: parameters.Frames ?? DEFAULT_CONFIG.frames,
+  };
+}
 
 export class MirrorEnv {
   private constructor(
@@ -40,6 +54,14 @@ export class MirrorEnv {
       b: new NodeView(sim, 'b', config.maxPages, config.pageWords),
     };
     return new MirrorEnv(sim, config, processes, partners, views);
+  }
+
+  /** A scoreboard watching both nodes' processes and the link from now on. */
+  async attachScoreboard(options: { partnerLoss: boolean }): Promise<Scoreboard> {
+    const scoreboard = new Scoreboard(this.sim, this.config, this.views, await LinkMonitor.create(this.sim), options);
+    scoreboard.link.log = scoreboard.log;
+    for (const agent of Object.values(this.processes)) agent.observers.push(scoreboard);
+    return scoreboard;
   }
 
   /** Waits until both nodes are idle and their caches clean (a quiescent point). */

@@ -4,8 +4,15 @@
 import type { Simulator } from '../sim/simulator.js';
 import type { StreamDriver, StreamMonitor } from '../sim/streams.js';
 import { startSoon } from '../sim/task.js';
-import { decodeDataResponse, decodeProcResponse, encodeDataRequest, encodeProcRequest, ProcOp, Status, type ProcRequest, type ProcResponse } from './encoding.js';
+import { decodeDataResponse, decodeProcResponse, encodeDataRequest, encodeProcRequest, ProcOp, type DataRequest, type ProcRequest, type ProcResponse, type Status } from './encoding.js';
 import type { NodeName } from './state.js';
+
+/** Sees every request, answer and data access of a node's processes (the scoreboard is one). */
+export interface ProcessObserver {
+  request?(node: NodeName, request: ProcRequest): void;
+  response?(node: NodeName, response: ProcResponse): void;
+  access?(node: NodeName, request: DataRequest, response: { status: Status; rdata: number }): void;
+}
 
 interface Waiter {
   resolve(response: ProcResponse): void;
@@ -16,6 +23,8 @@ export class ProcessAgent {
   private readonly waiting = new Map<number, Waiter[]>();
   /** Every response seen, in order (the scoreboard reads it). */
   readonly log: ProcResponse[] = [];
+  readonly observers: ProcessObserver[] = [];
+  private readonly dataWaiting: Array<{ request: DataRequest; resolve(response: { status: Status; rdata: number }): void }> = [];
 
   private constructor(
     readonly node: NodeName,
@@ -40,6 +49,7 @@ export class ProcessAgent {
     );
     const agent = new ProcessAgent(node, driver, monitor, dataDriver, dataMonitor);
     startSoon(() => agent.dispatch(), `${node} process responses`);
+    startSoon(() => agent.dispatchData(), `${node} data port responses`);
     return agent;
   }
 
@@ -47,6 +57,7 @@ export class ProcessAgent {
     for await (const item of this.monitor) {
       const response = decodeProcResponse(item.data[0]!);
       this.log.push(response);
+      for (const observer of this.observers) observer.response?.(this.node, response);
       const waiters = this.waiting.get(response.tag);
       const waiter = waiters?.shift();
       if (waiters && waiters.length === 0) this.waiting.delete(response.tag);
@@ -67,7 +78,9 @@ export class ProcessAgent {
     const tag = this.nextTag;
     this.nextTag = (this.nextTag % 255) + 1;
     const response = this.expect(tag);
-    this.driver.send(encodeProcRequest({ ...request, tag }));
+    const full = { ...request, tag };
+    this.driver.send(encodeProcRequest(full));
+    for (const observer of this.observers) observer.request?.(this.node, full);
     return response;
   }
 
@@ -97,9 +110,20 @@ export class ProcessAgent {
   }
 
   /** One word through the data port (the process's pointer). */
-  async access(request: { write: boolean; pid: number; guid: number; page: number; offset: number; wdata?: number }): Promise<{ status: Status; rdata: number }> {
+  async access(request: DataRequest): Promise<{ status: Status; rdata: number }> {
+    // The data port answers in order: each access waits for its place in line.
+    const response = new Promise<{ status: Status; rdata: number }>((resolve) => this.dataWaiting.push({ request, resolve }));
     this.dataDriver.send(encodeDataRequest(request));
-    const [item] = await this.dataMonitor.collect(1);
-    return decodeDataResponse(item!.data[0]!);
+    return response;
+  }
+
+  private async dispatchData(): Promise<void> {
+    for await (const item of this.dataMonitor) {
+      const response = decodeDataResponse(item.data[0]!);
+      const waiter = this.dataWaiting.shift();
+      if (!waiter) throw new Error(`${this.node}: a data port answer nobody asked for`);
+      for (const observer of this.observers) observer.access?.(this.node, waiter.request, response);
+      waiter.resolve(response);
+    }
   }
 }

@@ -102,6 +102,11 @@ export class NodeView {
     return Array.from({ length: handle.width }, (_, bit) => (value >> BigInt(bit)) & 1n);
   }
 
+  /** The whole local memory, every frame. */
+  async memory(): Promise<number[]> {
+    return (await this.sim.memory(`${this.prefix}.u_local_memory.mem_q`).readAll()).map(Number);
+  }
+
   /** The words of one local frame. */
   async frame(frame: number): Promise<number[]> {
     const words = await this.sim.memory(`${this.prefix}.u_local_memory.mem_q`).readAll(frame * this.pageWords, this.pageWords);

@@ -1,0 +1,93 @@
+// The fault controller: link drops, corruption, delay and cuts, in bursts at
+// random times, from a named mix. Every fault it injects is counted.
+import type { Simulator } from '../sim/simulator.js';
+import type { Random } from '../sim/random.js';
+import { startSoon, type Task } from '../sim/task.js';
+import { ClockCycles } from '../sim/triggers.js';
+
+export const FAULT_MIXES = {
+  none: [],
+  drop: ['drop'],
+  corrupt: ['corrupt'],
+  delay: ['delay'],
+  lossy: ['drop', 'corrupt', 'delay'],
+  cut: ['cut'],
+  all: ['drop', 'corrupt', 'delay', 'cut'],
+} as const satisfies Record<string, readonly FaultKind[]>;
+
+export type FaultKind = 'drop' | 'corrupt' | 'delay' | 'cut';
+export type FaultMix = keyof typeof FAULT_MIXES;
+
+export function isFaultMix(name: string): name is FaultMix {
+  return Object.hasOwn(FAULT_MIXES, name);
+}
+
+/** Whether a mix can make the partner unreachable (answers `partner down` / `partner timeout` become legal). */
+export function losesPartner(mix: FaultMix): boolean {
+  return (FAULT_MIXES[mix] as readonly FaultKind[]).includes('cut');
+}
+
+export class FaultController {
+  readonly injected = new Map<FaultKind, number>();
+  private task: Task<void> | undefined;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly random: Random,
+    /** Told when a cut begins (the link may lose what was in flight). */
+    private readonly onCut: () => void = () => undefined,
+  ) {}
+
+  /** Starts bursts of the mix's faults, one at a time, every `meanGap` cycles or so. */
+  start(mix: FaultMix, meanGap = 300): void {
+    const kinds = FAULT_MIXES[mix] as readonly FaultKind[];
+    if (kinds.length === 0) return;
+    this.task = startSoon(async () => {
+      const clock = this.sim.dut.clk_i;
+      for (;;) {
+        await ClockCycles(clock, this.random.int(meanGap / 2, (meanGap * 3) / 2));
+        await this.burst(this.random.pick(kinds));
+      }
+    }, `fault mix ${mix}`);
+  }
+
+  /** One fault: on for a while, then off. */
+  async burst(kind: FaultKind): Promise<void> {
+    const dut = this.sim.dut;
+    const direction = this.random.pick(['ab', 'ba'] as const);
+    this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1);
+    switch (kind) {
+      case 'drop':
+      case 'corrupt': {
+        const signal = dut[`fault_${kind}_${direction}_i`];
+        signal.value = 1;
+        await ClockCycles(dut.clk_i, this.random.int(3, 40));
+        signal.value = 0;
+        break;
+      }
+      case 'delay': {
+        const signal = dut[`fault_delay_${direction}_i`];
+        signal.value = this.random.int(5, 60);
+        await ClockCycles(dut.clk_i, this.random.int(50, 400));
+        signal.value = 0;
+        break;
+      }
+      case 'cut':
+        this.onCut();
+        dut.fault_cut_i.value = 1;
+        await ClockCycles(dut.clk_i, this.random.int(200, 1500));
+        dut.fault_cut_i.value = 0;
+        break;
+    }
+  }
+
+  /** Stops injecting and clears every fault input. */
+  stop(): void {
+    this.task?.cancel();
+    this.task = undefined;
+    const dut = this.sim.dut;
+    for (const name of ['fault_drop_ab_i', 'fault_drop_ba_i', 'fault_corrupt_ab_i', 'fault_corrupt_ba_i', 'fault_delay_ab_i', 'fault_delay_ba_i', 'fault_cut_i']) {
+      dut[name].value = 0;
+    }
+  }
+}

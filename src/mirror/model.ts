@@ -1,0 +1,254 @@
+// The reference model: what the protocol and the flows of Figs. 4-10 allow.
+// It follows the process requests and their answers in the order each node's
+// originator answered them (one sequencer per node serializes every
+// operation on that node's own allocations), predicts the answer where the
+// state decides it, and bounds it where the timing of the other node decides
+// it (a free table slot, a free frame). Data: the committed contents of
+// every page (what the last released write pointer wrote) and the pending
+// words of a page's current writer.
+import { guidNode, ownerOf, ProcOp, Status, type ProcRequest, type ProcResponse } from './encoding.js';
+import type { NodeName } from './state.js';
+
+export interface ModelConfig {
+  pageWords: number;
+  maxPages: number;
+  maxAllocs: number;
+  frames: number;
+  /** Partner-down and partner-timeout answers are legal (a link can be cut, a node can fail). */
+  partnerLoss: boolean;
+}
+
+export interface ModelPage {
+  readers: Set<number>;
+  writer: number | undefined;
+  /** Words as last released; undefined until written (a fresh page reads whatever its disk block held). */
+  committed: Array<number | undefined>;
+  /** The current writer's words, copied from `committed` when it got the pointer. */
+  pending: Array<number | undefined> | undefined;
+  /** Resident as far as the model knows (eviction is only seen at a checkpoint). */
+  resident: boolean;
+}
+
+export interface ModelAlloc {
+  guid: number;
+  node: NodeName;
+  pages: number;
+  policy: number;
+  owner: number;
+  page: ModelPage[];
+}
+
+/** A rule the design broke: which invariant, and what was seen. */
+export class ModelMismatch {
+  constructor(
+    readonly invariant: string,
+    readonly detail: string,
+  ) {}
+}
+
+const NODE_ID: Record<NodeName, number> = { a: 0, b: 1 };
+
+function describeRequest(node: NodeName, request: ProcRequest): string {
+  const op = ProcOp[request.op];
+  switch (request.op) {
+    case ProcOp.Allocate:
+      return `${node} pid${request.pid} ${op} pages=${request.pages}${request.immediate ? ' immediate' : ''} (tag ${request.tag})`;
+    case ProcOp.ReleaseMem:
+      return `${node} pid${request.pid} ${op} guid=0x${request.guid!.toString(16)} (tag ${request.tag})`;
+    default:
+      return `${node} pid${request.pid} ${op} guid=0x${request.guid!.toString(16)} page=${request.page} (tag ${request.tag})`;
+  }
+}
+
+export class ReferenceModel {
+  readonly allocs = new Map<number, ModelAlloc>();
+  /** Requests sent and not finally answered, per node, by tag. */
+  private readonly outstanding: Record<NodeName, Map<number, ProcRequest>> = { a: new Map(), b: new Map() };
+  /** Requests answered null that still owe their grant. */
+  private readonly queued: Record<NodeName, Set<number>> = { a: new Set(), b: new Set() };
+
+  constructor(readonly config: ModelConfig) {}
+
+  request(node: NodeName, request: ProcRequest): void {
+    this.outstanding[node].set(request.tag, request);
+  }
+
+  /** Requests still owed an answer (liveness at the end). */
+  pending(): Array<{ node: NodeName; request: ProcRequest; queued: boolean }> {
+    return (['a', 'b'] as const).flatMap((node) =>
+      [...this.outstanding[node].values()].map((request) => ({ node, request, queued: this.queued[node].has(request.tag) })),
+    );
+  }
+
+  describe(node: NodeName, request: ProcRequest): string {
+    return describeRequest(node, request);
+  }
+
+  /** Checks one answer against the model and applies it; returns what is wrong with it, if anything. */
+  response(node: NodeName, response: ProcResponse): ModelMismatch | undefined {
+    const request = this.outstanding[node].get(response.tag);
+    if (!request) return new ModelMismatch('every answer answers a request', `${node} answered tag ${response.tag} (${ProcOp[response.op]}, ${Status[response.status]}), which has no request outstanding`);
+    const what = describeRequest(node, request);
+    const mismatch = this.check(node, request, response, what);
+    if (response.status === Status.Null && request.op !== ProcOp.Allocate) {
+      this.queued[node].add(request.tag);
+    } else {
+      this.outstanding[node].delete(request.tag);
+      this.queued[node].delete(request.tag);
+    }
+    return mismatch;
+  }
+
+  private check(node: NodeName, request: ProcRequest, response: ProcResponse, what: string): ModelMismatch | undefined {
+    const status = response.status;
+    const wrong = (invariant: string, expected: string) =>
+      new ModelMismatch(invariant, `${what}: answered ${Status[status] ?? status}, expected ${expected}`);
+    if (response.op !== request.op || response.pid !== request.pid) {
+      return new ModelMismatch('answers match their requests', `${what}: answered op ${ProcOp[response.op]} pid${response.pid}`);
+    }
+    if (status === Status.PartnerDown || status === Status.PartnerTimeout) {
+      return this.config.partnerLoss ? undefined : wrong('liveness: the partner answers while the link is healthy', 'an answer from a reachable partner');
+    }
+    if (request.op === ProcOp.Allocate) return this.checkAllocate(node, request, response, what);
+    const alloc = this.allocs.get(request.guid!);
+    if (alloc === undefined) return status === Status.UnknownGuid ? undefined : wrong('tables: answers follow the allocation table', 'UnknownGuid (no such allocation)');
+    if (alloc.node !== node) return status === Status.NotLocal ? undefined : wrong('tables: answers follow the allocation table', 'NotLocal');
+    if (response.guid !== request.guid) return wrong('answers match their requests', `guid 0x${request.guid!.toString(16)}`);
+    if (request.op === ProcOp.ReleaseMem) {
+      if (status !== Status.Ok) return wrong('tables: answers follow the allocation table', 'Ok');
+      this.allocs.delete(alloc.guid);
+      return undefined;
+    }
+    if (request.page! >= alloc.pages) return status === Status.BadPage ? undefined : wrong('tables: answers follow the allocation table', 'BadPage');
+    const page = alloc.page[request.page!]!;
+    const owner = ownerOf(NODE_ID[node], request.pid);
+    if (request.op === ProcOp.ReleasePtr) return this.checkRelease(page, owner, status, wrong);
+    return this.checkGet(node, request, page, owner, status, wrong);
+  }
+
+  private checkAllocate(node: NodeName, request: ProcRequest, response: ProcResponse, what: string): ModelMismatch | undefined {
+    const status = response.status;
+    const invalid = request.pages! === 0 || request.pages! > this.config.maxPages;
+    if (invalid) return status === Status.BadPage ? undefined : new ModelMismatch('tables: answers follow the allocation table', `${what}: answered ${Status[status]}, expected BadPage`);
+    if (status === Status.Denied) {
+      // The design's tables can hold at most what the model holds plus the allocations still in flight.
+      const inFlight = this.pending().filter((p) => p.request.op === ProcOp.Allocate && !(p.node === node && p.request.tag === request.tag)).length;
+      if (!request.immediate || this.allocs.size + inFlight < this.config.maxAllocs) {
+        return new ModelMismatch('space: denied only when immediate and no table slot is free', `${what}: answered Denied with ${this.allocs.size} allocations and ${inFlight} in flight of ${this.config.maxAllocs}`);
+      }
+      return undefined;
+    }
+    if (status !== Status.Ok) return new ModelMismatch('space: an allocation is ok, denied or waits', `${what}: answered ${Status[status]}`);
+    if (guidNode(response.guid) !== NODE_ID[node]) return new ModelMismatch('tables: a GUID carries its originating node', `${what}: GUID 0x${response.guid.toString(16)}`);
+    if (this.allocs.has(response.guid)) return new ModelMismatch('tables: GUIDs are unique', `${what}: GUID 0x${response.guid.toString(16)} is already allocated`);
+    if (this.allocs.size >= this.config.maxAllocs) return new ModelMismatch('space: no more allocations than table slots', `${what}: ${this.allocs.size} allocations already`);
+    this.allocs.set(response.guid, {
+      guid: response.guid,
+      node,
+      pages: request.pages!,
+      policy: request.policy ?? 0,
+      owner: ownerOf(NODE_ID[node], request.pid),
+      page: Array.from({ length: request.pages! }, () => ({
+        readers: new Set<number>(),
+        writer: undefined,
+        committed: new Array<number | undefined>(this.config.pageWords).fill(undefined),
+        pending: undefined,
+        resident: false,
+      })),
+    });
+    return undefined;
+  }
+
+  private checkRelease(page: ModelPage, owner: number, status: Status, wrong: (invariant: string, expected: string) => ModelMismatch): ModelMismatch | undefined {
+    const holds = page.readers.has(owner) || page.writer === owner;
+    if (!holds) return status === Status.NotOwner ? undefined : wrong('lock safety: only a holder releases', 'NotOwner');
+    if (status !== Status.Ok) return wrong('lock safety: a holder releases', 'Ok');
+    if (page.writer === owner) {
+      page.committed = page.pending!;
+      page.pending = undefined;
+      page.writer = undefined;
+    }
+    page.readers.delete(owner);
+    return undefined;
+  }
+
+  private checkGet(
+    node: NodeName,
+    request: ProcRequest,
+    page: ModelPage,
+    owner: number,
+    status: Status,
+    wrong: (invariant: string, expected: string) => ModelMismatch,
+  ): ModelMismatch | undefined {
+    const read = request.op === ProcOp.GetRead;
+    const othersWrite = page.writer !== undefined && page.writer !== owner;
+    const othersRead = [...page.readers].some((reader) => reader !== owner);
+    const conflict = read ? othersWrite : othersWrite || othersRead;
+    const granted = status === Status.Ok || (status === Status.Granted && this.queued[node].has(request.tag));
+    if (granted) {
+      if (conflict) {
+        const holders = `writer ${page.writer ?? '-'}, readers {${[...page.readers].join(',')}}`;
+        return wrong(read ? 'lock safety: no reader while another owner writes' : 'lock safety: a writer is exclusive', `Null (page held: ${holders})`);
+      }
+      page.resident = true;
+      if (read) page.readers.add(owner);
+      else {
+        page.writer = owner;
+        page.pending ??= [...page.committed];
+      }
+      return undefined;
+    }
+    if (status === Status.Null && !this.queued[node].has(request.tag)) {
+      if (conflict || this.mayLackFrame(node)) return undefined;
+      return wrong('lock safety: a free page is granted', 'Ok (no lock conflict, and a frame is free)');
+    }
+    return wrong('the answers of Figs. 6/7', conflict ? 'Null' : 'Ok');
+  }
+
+  /**
+   * Whether the design may have found no frame to page in: a node's own pages
+   * hold at most half the frames (the quota), and all pages at most all of
+   * them. The model's counts can only overestimate the design's (it sees
+   * evictions at checkpoints only), so they bound it from above.
+   */
+  private mayLackFrame(node: NodeName): boolean {
+    let own = 0;
+    let all = 0;
+    for (const alloc of this.allocs.values()) {
+      for (const entry of alloc.page) {
+        if (!entry.resident) continue;
+        all++;
+        if (alloc.node === node) own++;
+      }
+    }
+    const pageIns = this.pending().filter((p) => p.request.op === ProcOp.GetRead || p.request.op === ProcOp.GetWrite);
+    const ownPageIns = pageIns.filter((p) => p.node === node).length;
+    const quota = Math.max(1, Math.floor(this.config.frames / 2));
+    return own + ownPageIns >= quota || all + pageIns.length >= this.config.frames;
+  }
+
+  /** A data port access: checks it and applies it. */
+  access(
+    node: NodeName,
+    request: { write: boolean; pid: number; guid: number; page: number; offset: number; wdata?: number },
+    response: { status: Status; rdata: number },
+  ): ModelMismatch | undefined {
+    const owner = ownerOf(NODE_ID[node], request.pid);
+    const what = `${node} pid${request.pid} data ${request.write ? `write 0x${(request.wdata ?? 0).toString(16)} to` : 'read of'} guid=0x${request.guid.toString(16)} page=${request.page} word ${request.offset}`;
+    const page = this.allocs.get(request.guid)?.page[request.page];
+    const allowed = page !== undefined && (request.write ? page.writer === owner : page.writer === owner || page.readers.has(owner));
+    if (!allowed) {
+      return response.status === Status.Ok ? new ModelMismatch('lock safety: the data port needs a pointer', `${what}: answered Ok without the pointer`) : undefined;
+    }
+    if (response.status !== Status.Ok) return new ModelMismatch('the data port serves a pointer holder', `${what}: answered ${Status[response.status]}`);
+    if (request.write) {
+      page.pending![request.offset] = request.wdata ?? 0;
+      return undefined;
+    }
+    const expected = (page.writer === owner ? page.pending! : page.committed)[request.offset];
+    if (expected !== undefined && expected !== response.rdata) {
+      return new ModelMismatch('mirror: a page reads what was last written', `${what}: read 0x${response.rdata.toString(16)}, expected 0x${expected.toString(16)}`);
+    }
+    return undefined;
+  }
+}

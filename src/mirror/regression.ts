@@ -1,0 +1,142 @@
+// One seed of the two-node regression: random traffic in phases, faults
+// during each phase, and a full scoreboard checkpoint at the quiescent point
+// after each; at the end every allocation is released and nothing may be
+// left unanswered.
+import type { Design } from '../build/design.js';
+import { Random } from '../sim/random.js';
+import { Simulator } from '../sim/simulator.js';
+import { startSoon } from '../sim/task.js';
+import { ClockCycles } from '../sim/triggers.js';
+import type { MirrorParameters } from './design.js';
+import { mirrorDesign } from './design.js';
+import { MirrorEnv, mirrorConfig } from './env.js';
+import { FaultController, losesPartner, type FaultKind, type FaultMix } from './faults.js';
+import type { Scenario } from './scenarios.js';
+import { InvariantViolation, type Scoreboard } from './scoreboard.js';
+import { Traffic } from './traffic.js';
+
+export interface RunOptions {
+  scenario: Scenario;
+  seed: number;
+  /** Pointer operations per node. */
+  ops: number;
+  /** Overrides the scenario's fault mix. */
+  faults?: FaultMix;
+  parameters?: MirrorParameters;
+  /** Another design (a mutant) with the same ports and parameters. */
+  design?: Design;
+  waves?: string;
+  coverageFile?: string;
+  /** Pointer operations per node between two checkpoints. */
+  phaseOps?: number;
+}
+
+export interface RunResult {
+  seed: number;
+  scenario: string;
+  faults: FaultMix;
+  outcomes: Map<string, number>;
+  messages: Map<string, number>;
+  retransmissions: number;
+  injected: Map<FaultKind, number>;
+  failovers: number;
+  checkpoints: number;
+  pagesCompared: number;
+  cycles: number;
+  seconds: number;
+  violation: InvariantViolation | undefined;
+}
+
+const CLOCK_NS = 10;
+
+export async function runRegression(options: RunOptions): Promise<RunResult> {
+  const faults = options.faults ?? options.scenario.faults;
+  const design = options.design ?? mirrorDesign(options.parameters);
+  const config = mirrorConfig(options.parameters);
+  const started = performance.now();
+  const sim = await Simulator.start({ design, seed: options.seed, waves: options.waves, coverageFile: options.coverageFile });
+  try {
+    return await sim.runMain(async () => {
+      const random = new Random(options.seed);
+      const env = await MirrorEnv.start(sim, config);
+      const scoreboard = await env.attachScoreboard({ partnerLoss: losesPartner(faults) });
+      const controller = new FaultController(sim, random, () => scoreboard.link.noteLinkDown());
+      const traffic = new Traffic(env, random, options.scenario.traffic);
+      const startNs = sim.time('ns');
+      let violation: InvariantViolation | undefined;
+      try {
+        const phaseOps = options.phaseOps ?? Math.max(10, Math.ceil(options.ops / 4));
+        for (let done = 0, phase = 1; done < options.ops; done += phaseOps, phase++) {
+          const ops = Math.min(phaseOps, options.ops - done);
+          controller.start(faults);
+          await guarded(env, scoreboard, traffic.run(ops), ops * 3000, `phase ${phase}: ${ops} operations per node`);
+          controller.stop();
+          await settle(env, scoreboard, `after phase ${phase}`);
+          await scoreboard.checkpoint(`after phase ${phase}`);
+        }
+        await guarded(env, scoreboard, traffic.releaseAll(), 50_000, 'releasing every allocation');
+        await settle(env, scoreboard, 'at the end');
+        await scoreboard.checkpoint('at the end');
+        const left = scoreboard.model.pending();
+        if (left.length > 0) {
+          scoreboard.fail('liveness: every request is answered', `${left.length} request(s) never answered: ${left.map((p) => scoreboard.model.describe(p.node, p.request)).join('; ')}`);
+          throw scoreboard.violation;
+        }
+      } catch (error) {
+        if (!(error instanceof InvariantViolation)) throw error;
+        violation = error;
+        await scoreboard.completeReport();
+      } finally {
+        controller.stop();
+      }
+      const link = sim.dut.u_link;
+      const retransmissions = Number(await link.stat_retx_ab_o.value) + Number(await link.stat_retx_ba_o.value);
+      return {
+        seed: options.seed,
+        scenario: options.scenario.name,
+        faults,
+        outcomes: traffic.stats.outcomes,
+        messages: scoreboard.link.countsByType(),
+        retransmissions,
+        injected: controller.injected,
+        failovers: 0,
+        checkpoints: scoreboard.counts.checkpoints,
+        pagesCompared: scoreboard.counts.pagesCompared,
+        cycles: Math.round((sim.time('ns') - startNs) / CLOCK_NS),
+        seconds: (performance.now() - started) / 1000,
+        violation,
+      };
+    });
+  } finally {
+    await sim.close();
+  }
+}
+
+/** Runs `work` until it ends, a violation stops it, or `cycles` pass (a liveness violation). */
+async function guarded(env: MirrorEnv, scoreboard: Scoreboard, work: Promise<void>, cycles: number, what: string): Promise<void> {
+  const watchdog = startSoon(async () => {
+    await ClockCycles(env.sim.dut.clk_i, cycles);
+    const left = scoreboard.model.pending();
+    scoreboard.fail(
+      'liveness: every request is answered',
+      `${what}: not done after ${cycles} cycles; waiting: ${left.map((p) => `${scoreboard.model.describe(p.node, p.request)}${p.queued ? ' (answered null, grant owed)' : ''}`).join('; ') || 'nothing outstanding'}`,
+    );
+  }, 'liveness watchdog');
+  try {
+    await Promise.race([work, scoreboard.failed]);
+  } finally {
+    watchdog.cancel();
+  }
+}
+
+/** Waits for a quiescent point with the link up on both sides. */
+async function settle(env: MirrorEnv, scoreboard: Scoreboard, label: string): Promise<void> {
+  const dut = env.sim.dut;
+  try {
+    await dut.a_link_up_o.waitFor(1, { clock: dut.clk_i, budget: 20_000 });
+    await dut.b_link_up_o.waitFor(1, { clock: dut.clk_i, budget: 20_000 });
+    await env.quiesce();
+  } catch (error) {
+    throw scoreboard.fail('liveness: the nodes come to rest', `${label}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

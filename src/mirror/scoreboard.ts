@@ -1,0 +1,209 @@
+// The mirror scoreboard: checks every process answer and data access against
+// the reference model as it happens, the link's deliveries as they are
+// drained, and at every quiescent point the invariants of DESIGN.md §2 on
+// both nodes' own tables, frames and the shared disk.
+import { MirrorsimError } from '../errors.js';
+import type { Simulator } from '../sim/simulator.js';
+import { ProcOp, Status, type DataRequest, type ProcRequest, type ProcResponse } from './encoding.js';
+import type { MirrorConfig } from './env.js';
+import type { LinkMonitor } from './link-monitor.js';
+import { ReferenceModel, type ModelAlloc } from './model.js';
+import type { ProcessObserver } from './process-agent.js';
+import type { NodeName, NodeState, NodeView, PageEntry } from './state.js';
+import { TransactionLog } from './transaction-log.js';
+
+/** An invariant the design broke. */
+export class InvariantViolation extends MirrorsimError {
+  override name = 'InvariantViolation';
+  constructor(
+    /** The invariant, as DESIGN.md names it (e.g. `mirror`, `lock safety`). */
+    readonly invariant: string,
+    readonly detail: string,
+    /** Simulation time in ns. */
+    readonly time: number,
+    /** The last transactions on each node and on the link. */
+    public recent: string,
+  ) {
+    super(`invariant violated: ${invariant}\n  ${detail}\n  at ${time} ns`);
+  }
+}
+
+export interface ScoreboardCounts {
+  checkpoints: number;
+  pagesCompared: number;
+  answers: number;
+  accesses: number;
+}
+
+function hex(word: number | undefined): string {
+  return word === undefined ? '?' : `0x${word.toString(16).padStart(8, '0')}`;
+}
+
+function popcount(mask: number): number {
+  let count = 0;
+  for (let bits = mask; bits !== 0; bits &= bits - 1) count++;
+  return count;
+}
+
+export class Scoreboard implements ProcessObserver {
+  readonly model: ReferenceModel;
+  readonly log = new TransactionLog();
+  readonly counts: ScoreboardCounts = { checkpoints: 0, pagesCompared: 0, answers: 0, accesses: 0 };
+  private failure: InvariantViolation | undefined;
+  private rejectFailed!: (error: InvariantViolation) => void;
+  /** Rejects at the first violation: race it against the traffic so a run stops there. */
+  readonly failed: Promise<never>;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly config: MirrorConfig,
+    private readonly views: Record<NodeName, NodeView>,
+    readonly link: LinkMonitor,
+    options: { partnerLoss: boolean },
+  ) {
+    this.model = new ReferenceModel({ ...config, partnerLoss: options.partnerLoss });
+    this.failed = new Promise<never>((_, reject) => (this.rejectFailed = reject));
+    this.failed.catch(() => undefined);
+  }
+
+  get violation(): InvariantViolation | undefined {
+    return this.failure;
+  }
+
+  private now(): number {
+    return this.sim.time('ns');
+  }
+
+  /** Records a violation (the first one wins) and stops the run. */
+  fail(invariant: string, detail: string): InvariantViolation {
+    if (!this.failure) {
+      this.failure = new InvariantViolation(invariant, detail, this.now(), this.recent());
+      this.rejectFailed(this.failure);
+    }
+    return this.failure;
+  }
+
+  private recent(): string {
+    return ['a', 'b', 'a->b', 'b->a']
+      .map((where) => `last on ${where}:\n${TransactionLog.format(this.log.tail(8, where)) || '  (nothing)'}`)
+      .join('\n');
+  }
+
+  /** Completes a violation's record with the link traffic up to now (the taps are drained lazily). */
+  async completeReport(): Promise<void> {
+    if (!this.failure) return;
+    await this.link.drain();
+    this.failure.recent = this.recent();
+  }
+
+  // -- the process agents' observer --------------------------------------
+  request(node: NodeName, request: ProcRequest): void {
+    this.model.request(node, request);
+    this.log.add({ time: this.now(), where: node, text: `request ${this.model.describe(node, request)}` });
+  }
+
+  response(node: NodeName, response: ProcResponse): void {
+    this.counts.answers++;
+    const pointer = response.status === Status.Ok || response.status === Status.Granted ? ` pointer=${response.pointer}` : '';
+    this.log.add({ time: this.now(), where: node, text: `answer tag ${response.tag} ${ProcOp[response.op]} pid${response.pid} guid=0x${response.guid.toString(16)} page=${response.page}: ${Status[response.status] ?? response.status}${pointer}` });
+    const mismatch = this.model.response(node, response);
+    if (mismatch) this.fail(mismatch.invariant, mismatch.detail);
+  }
+
+  access(node: NodeName, request: DataRequest, response: { status: Status; rdata: number }): void {
+    this.counts.accesses++;
+    const mismatch = this.model.access(node, request, response);
+    if (mismatch) this.fail(mismatch.invariant, mismatch.detail);
+  }
+
+  // -- checkpoints ----------------------------------------------------------
+  /** Drains the link monitor and checks what it saw. */
+  async checkLink(): Promise<void> {
+    await this.link.drain();
+    const [first] = this.link.violations;
+    if (first) throw this.fail(first.invariant, first.detail);
+  }
+
+  /** Every invariant on both nodes; call only at a quiescent point (both idle, caches clean). */
+  async checkpoint(label: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    await this.checkLink();
+    const [a, b] = await Promise.all([this.views.a.state(), this.views.b.state()]);
+    const [memA, memB, disk] = await Promise.all([this.views.a.memory(), this.views.b.memory(), this.sim.memory('u_disk.blocks_q').readAll()]);
+    const states: Record<NodeName, NodeState> = { a, b };
+    const memories: Record<NodeName, number[]> = { a: memA, b: memB };
+    this.checkTables(label, states);
+    for (const alloc of this.model.allocs.values()) this.checkAllocation(label, alloc, states, memories, disk.map(Number));
+    for (const node of ['a', 'b'] as const) {
+      let resident = 0;
+      for (const pages of states[node].pages.values()) resident += pages.filter((page) => page.resident).length;
+      if (states[node].freeFrames !== this.config.frames - resident) {
+        this.fail('tables: every frame is free or mapped once', `${label}: node ${node} has ${resident} resident pages and ${states[node].freeFrames} free frames of ${this.config.frames}`);
+      }
+    }
+    this.counts.checkpoints++;
+    if (this.failure) throw this.failure;
+  }
+
+  private checkTables(label: string, states: Record<NodeName, NodeState>): void {
+    const describe = (node: NodeName) =>
+      states[node].allocs.map((e) => `0x${e.guid.toString(16)}/${e.pages}p/policy${e.policy}/owner${e.owner}`).sort().join(' ') || '(none)';
+    const expected = [...this.model.allocs.values()].map((e) => `0x${e.guid.toString(16)}/${e.pages}p/policy${e.policy}/owner${e.owner}`).sort().join(' ') || '(none)';
+    for (const node of ['a', 'b'] as const) {
+      if (describe(node) !== expected) {
+        throw this.fail('tables agree', `${label}: node ${node}'s allocation table holds ${describe(node)}; the model holds ${expected}`);
+      }
+    }
+    const slotA = new Map(states.a.allocs.map((e) => [e.guid, e.origSlot]));
+    for (const entry of states.b.allocs) {
+      if (slotA.get(entry.guid) !== entry.origSlot) {
+        throw this.fail('tables agree', `${label}: allocation 0x${entry.guid.toString(16)} names originator slot ${slotA.get(entry.guid)} on a, ${entry.origSlot} on b`);
+      }
+    }
+  }
+
+  private checkAllocation(label: string, alloc: ModelAlloc, states: Record<NodeName, NodeState>, memories: Record<NodeName, number[]>, disk: number[]): void {
+    const words = this.config.pageWords;
+    const slot = states.a.allocs.find((e) => e.guid === alloc.guid)!.origSlot;
+    const nodeId = alloc.node === 'a' ? 0 : 1;
+    const block = (page: number) => ((nodeId * this.config.maxAllocs + slot) * this.config.maxPages + page) * words;
+    alloc.page.forEach((model, index) => {
+      const where = `${label}: allocation 0x${alloc.guid.toString(16)} page ${index}`;
+      const entries = { a: states.a.pages.get(alloc.guid)![index]!, b: states.b.pages.get(alloc.guid)![index]! };
+      const readMask = [...model.readers].reduce((mask, owner) => mask | (1 << owner), 0);
+      for (const node of ['a', 'b'] as const) {
+        const entry: PageEntry = entries[node];
+        const locks = `read owners 0x${entry.readOwners.toString(16)} (count ${entry.readCount}), write ${entry.writeLocked ? `owner ${entry.writeOwner}` : 'none'}`;
+        const expected = `read owners 0x${readMask.toString(16)} (count ${model.readers.size}), write ${model.writer === undefined ? 'none' : `owner ${model.writer}`}`;
+        if (locks !== expected) throw this.fail('lock safety: both nodes hold exactly the granted locks', `${where}: node ${node} has ${locks}; granted: ${expected}`);
+        if (popcount(entry.readOwners) !== entry.readCount) throw this.fail('lock safety: read count equals read owners', `${where}: node ${node} has ${locks}`);
+        if ((entry.writeLocked || entry.readCount > 0) && !entry.resident) throw this.fail('tables: a locked page is resident', `${where}: node ${node}`);
+      }
+      if (entries.a.resident !== entries.b.resident) {
+        throw this.fail('mirror: a page is resident on both nodes or on neither', `${where}: resident on ${entries.a.resident ? 'a' : 'b'} only`);
+      }
+      model.resident = entries.a.resident;
+      const frame = (node: NodeName) => memories[node].slice(entries[node].frame * words, (entries[node].frame + 1) * words);
+      const compare = (invariant: string, what: string, actual: number[], expected: ReadonlyArray<number | undefined>) => {
+        const offset = expected.findIndex((word, i) => word !== undefined && word !== actual[i]);
+        if (offset >= 0) {
+          throw this.fail(invariant, `${where}: ${what} differs first at word ${offset}: ${hex(actual[offset])}, expected ${hex(expected[offset])}\n  got      ${actual.map(hex).join(' ')}\n  expected ${expected.map(hex).join(' ')}`);
+        }
+      };
+      if (model.resident) {
+        this.counts.pagesCompared++;
+        const owner = alloc.node;
+        const partner = owner === 'a' ? 'b' : 'a';
+        if (model.pending === undefined) {
+          compare('mirror: both nodes hold the same page', `frame ${entries[partner].frame} on ${partner} vs frame ${entries[owner].frame} on ${owner}`, frame(partner), frame(owner));
+          compare('durability: acknowledged writes are in memory', `frame ${entries[owner].frame} on ${owner}`, frame(owner), model.committed);
+        } else {
+          // The writer's words are not released yet: the partner still holds the acknowledged page.
+          compare('mirror: the partner holds the last released page', `frame ${entries[partner].frame} on ${partner}`, frame(partner), model.committed);
+          compare('the writer sees its own writes', `frame ${entries[owner].frame} on ${owner}`, frame(owner), model.pending);
+        }
+      }
+      compare('durability: acknowledged writes reach the shared disk', `disk block ${block(index) / words}`, disk.slice(block(index), block(index) + words), model.committed);
+    });
+  }
+}

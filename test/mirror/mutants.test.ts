@@ -1,0 +1,29 @@
+// The checker can fail: each mutant (a small patch to a copy of the RTL,
+// kept in test/mutants/) must make the regression fail, naming the invariant
+// the bug breaks. Without this a green regression would mean nothing.
+import { describe, expect, test } from 'vitest';
+import { ensureModel } from '../../src/build/verilate.js';
+import { runRegression } from '../../src/mirror/regression.js';
+import { findScenario } from '../../src/mirror/scenarios.js';
+import { chooseSeed } from '../../src/vitest/seed.js';
+import { mutantDesign } from '../mutants/mutant-design.js';
+
+const MUTANTS = [
+  { name: 'no-replication', what: 'release of a modified page does not replicate it', scenario: 'random', invariant: /^mirror/ },
+  { name: 'lock-status-ignored', what: 'a pointer is granted whatever the lock status says', scenario: 'contention', invariant: /^lock safety/ },
+  { name: 'no-partner-page-map', what: 'the partner pages in but creates no page map entry', scenario: 'random', invariant: /^(tables|mirror)/ },
+  { name: 'early-write-ack', what: 'the partner acknowledges a write page before its data landed', scenario: 'random', invariant: /^durability/ },
+] as const;
+
+describe.each(MUTANTS)('mutant $name ($what)', ({ name, scenario, invariant }) => {
+  test(`the regression fails on ${name}, naming the invariant`, async () => {
+    const design = mutantDesign(name);
+    await ensureModel(design, { log: (line) => console.log(line) });
+    const seed = chooseSeed();
+    console.log(`[mirrorsim] mutant ${name}: scenario ${scenario}, seed=${seed} (replay: make test TEST=test/mirror/mutants.test.ts NAME='${name}' SEED=${seed})`);
+    const result = await runRegression({ scenario: findScenario(scenario)!, seed, ops: 60, design });
+    expect(result.violation, `mutant ${name} survived seed ${seed}`).toBeDefined();
+    console.log(`[mirrorsim] mutant ${name} caught: ${result.violation!.message}`);
+    expect(result.violation!.invariant).toMatch(invariant);
+  }, 15 * 60_000);
+});
