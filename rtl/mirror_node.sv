@@ -265,6 +265,7 @@ module mirror_node
   logic invalidating;
   logic [31:0] cache_hits, cache_misses, cache_readahead, cache_destaged;
   storage_cache #(
+    .NodeId    (NodeId),
     .Lines     (CacheLines),
     .PageWords (PageWords),
     .Blocks    (Blocks)

@@ -13,6 +13,10 @@
 //   cycles (destage_en_i): lazily, so it never competes with page traffic.
 // - A read of a block that is dirty here returns the cached (newest) data.
 // - Replacement: an invalid line if any, else the least recently used one.
+// - Blocks of the other node's allocations (top block bit != NodeId) are
+//   only ever written by that node, through its own cache: a line of one here
+//   could go stale. They are never read ahead, and the line a read of one
+//   filled is dropped once the read is served, so each such read goes to disk.
 // - invalidate_i drops every line without writing back (a failed node's cache
 //   is lost); it waits for the transactions in flight (docs/rtl-storage.md).
 //
@@ -22,6 +26,7 @@
 module storage_cache
   import storage_pkg::*;
 #(
+  parameter logic        NodeId    = 1'b0,
   parameter int unsigned Lines     = 4,
   parameter int unsigned PageWords = 16,
   parameter int unsigned Blocks    = 256,
@@ -125,6 +130,10 @@ module storage_cache
   // ---------------------------------------------------------------------------
   // {found, line}: among `mask`, an invalid line first, else the highest LRU
   // rank (least recently used).
+  function automatic logic foreign(logic [BlockW-1:0] block);
+    return block[BlockW-1] != NodeId;
+  endfunction
+
   function automatic logic [LineW:0] pick_victim(logic [Lines-1:0] mask, logic [Lines-1:0] valid,
                                                  logic [Lines-1:0][LineW-1:0] rank);
     logic             found = 1'b0;
@@ -209,6 +218,7 @@ module storage_cache
   logic             up_fill_req, up_wb_req;      // asks the downstream side (line: victim)
   logic             dn_take_fill;                // the downstream side starts that fill now
   logic             ev_rd_hit, ev_claim, ev_wr_done, ev_wr_abort;
+  logic             ev_rd_drop;  // a read of a foreign block is served: drop its line
   logic [LineW-1:0] claim_line;
   logic             up_rd_beat, up_wr_beat;
 
@@ -229,6 +239,7 @@ module storage_cache
     up_fill_req    = 1'b0;
     up_wb_req      = 1'b0;
     ev_rd_hit      = 1'b0;
+    ev_rd_drop     = 1'b0;
     ev_claim       = 1'b0;
     ev_wr_done     = 1'b0;
     ev_wr_abort    = 1'b0;
@@ -276,7 +287,10 @@ module storage_cache
         up_rd_valid_o = !filling || (dn_state_q == DnRead && up_idx_q < dn_idx_q);
         if (up_rd_beat) begin
           up_idx_d = up_idx_q + 1'b1;
-          if (32'(up_idx_q) == PageWords - 1) up_state_d = UpIdle;
+          if (32'(up_idx_q) == PageWords - 1) begin
+            up_state_d = UpIdle;
+            ev_rd_drop = foreign(up_blk_q);
+          end
         end
       end
       UpWrite: begin
@@ -301,6 +315,7 @@ module storage_cache
       up_fill_req   = 1'b0;
       up_wb_req     = 1'b0;
       ev_rd_hit     = 1'b0;
+      ev_rd_drop    = 1'b0;
       ev_claim      = 1'b0;
       ev_wr_done    = 1'b0;
       up_wack_d     = 1'b0;
@@ -378,7 +393,7 @@ module storage_cache
             dn_blk_d  = tag_q[wb_line];
           end else if (ra_pend_q) begin
             ra_pend_d = 1'b0;
-            if (!(|ra_hit_vec) && ra_victim_found) begin
+            if (!(|ra_hit_vec) && ra_victim_found && !foreign(ra_blk_q)) begin
               dn_start  = 1'b1;
               ev_fill   = 1'b1;
               dn_wb_d   = 1'b0;
@@ -476,6 +491,7 @@ module storage_cache
       rank_d         = touch(rank_d, hit_line);
     end
     if (ev_wb_done) dirty_d[dn_line_q] = 1'b0;
+    if (ev_rd_drop) valid_d[up_line_q] = 1'b0;
     if (inv_apply) begin
       valid_d = '0;
       dirty_d = '0;

@@ -11,6 +11,8 @@ export interface Design {
   sources: readonly string[];
   /** Include directories, relative to the repository root. */
   includeDirs?: readonly string[];
+  /** Build with the design's assertions active (default); mutants turn them off so the scoreboard alone must catch them. */
+  assertions?: boolean;
   /** Top-level parameter overrides (`-G`). */
   parameters?: Readonly<Record<string, number | string>>;
 }

@@ -71,13 +71,13 @@ function verilatorArgs(design: Design, options: BuildOptions, harness: Harness, 
     '--top-module', design.top,
     '--public-flat-rw',
     '--trace-fst',
-    '--assert',
     '-Wno-fatal',
     '-CFLAGS', ['-std=c++17', '-O2', ...harness.cflags].join(' '),
     '-Mdir', directory,
     '-o', harness.executable,
   ];
   if (harness.ldflags.length > 0) args.push('-LDFLAGS', harness.ldflags.join(' '));
+  if (design.assertions !== false) args.push('--assert');
   if (options.coverage) args.push('--coverage');
   for (const dir of design.includeDirs ?? []) args.push(`-I${join(repoRoot, dir)}`);
   for (const [name, value] of Object.entries(design.parameters ?? {})) args.push(`-G${name}=${value}`);

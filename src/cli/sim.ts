@@ -7,7 +7,8 @@ import { coverageDir, wavesDir } from '../build/paths.js';
 import { FAULT_MIXES, isFaultMix, type FaultMix } from '../mirror/faults.js';
 import { runRegression, type RunResult } from '../mirror/regression.js';
 import { DEFAULT_SCENARIOS, findScenario, SCENARIOS, type Scenario } from '../mirror/scenarios.js';
-import type { MirrorParameters } from '../mirror/design.js';
+import { ensureModel } from '../build/verilate.js';
+import { mirrorDesign, type MirrorParameters } from '../mirror/design.js';
 import { readKnobs } from './knobs.js';
 import { formatRate, formatTable } from './table.js';
 
@@ -25,7 +26,7 @@ function replay(result: RunResult, ops: number, parameters: MirrorParameters, fa
 }
 
 async function main(): Promise<number> {
-  const knobs = readKnobs({ seeds: DEFAULT_SCENARIOS.length, ops: 120 });
+  const knobs = readKnobs({ seeds: 2 * DEFAULT_SCENARIOS.length, ops: 600 });
   let scenarios: readonly Scenario[] = DEFAULT_SCENARIOS;
   if (knobs.test !== undefined) {
     const scenario = findScenario(knobs.test);
@@ -41,6 +42,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const parameters: MirrorParameters = { PageBytes: knobs.pageBytes, Frames: knobs.frames };
+  // Built (or found in the cache) first, so wall times are simulation only.
+  await ensureModel(mirrorDesign(parameters), { coverage: knobs.coverage, log: (line) => console.log(line) });
   console.log(`mirrorsim: two-node regression, ${knobs.seeds.length} seed(s), ${knobs.ops} pointer operations per node each`);
   const results: RunResult[] = [];
   for (const [index, seed] of knobs.seeds.entries()) {

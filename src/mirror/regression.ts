@@ -3,6 +3,7 @@
 // after each; at the end every allocation is released and nothing may be
 // left unanswered.
 import type { Design } from '../build/design.js';
+import { SimulationFinishedError } from '../errors.js';
 import { Random } from '../sim/random.js';
 import { Simulator } from '../sim/simulator.js';
 import { startSoon } from '../sim/task.js';
@@ -65,7 +66,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
       const startNs = sim.time('ns');
       let violation: InvariantViolation | undefined;
       try {
-        const phaseOps = options.phaseOps ?? Math.max(10, Math.ceil(options.ops / 4));
+        const phaseOps = options.phaseOps ?? Math.min(100, Math.max(10, Math.ceil(options.ops / 4)));
         for (let done = 0, phase = 1; done < options.ops; done += phaseOps, phase++) {
           const ops = Math.min(phaseOps, options.ops - done);
           controller.start(faults);
@@ -83,8 +84,13 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
           throw scoreboard.violation;
         }
       } catch (error) {
-        if (!(error instanceof InvariantViolation)) throw error;
-        violation = error;
+        if (error instanceof SimulationFinishedError && error.kind !== 'finish') {
+          // The design's own assertion: an invariant too.
+          scoreboard.fail(`design assertion (${error.file}:${error.line})`, error.detail);
+        } else if (!(error instanceof InvariantViolation)) {
+          throw error;
+        }
+        violation = scoreboard.violation!;
         await scoreboard.completeReport();
       } finally {
         controller.stop();

@@ -106,8 +106,43 @@ export class Scoreboard implements ProcessObserver {
     this.counts.answers++;
     const pointer = response.status === Status.Ok || response.status === Status.Granted ? ` pointer=${response.pointer}` : '';
     this.log.add({ time: this.now(), where: node, text: `answer tag ${response.tag} ${ProcOp[response.op]} pid${response.pid} guid=0x${response.guid.toString(16)} page=${response.page}: ${Status[response.status] ?? response.status}${pointer}` });
+    const released = response.op === ProcOp.ReleasePtr && response.status === Status.Ok ? this.writerOf(node, response) : undefined;
     const mismatch = this.model.response(node, response);
     if (mismatch) this.fail(mismatch.invariant, mismatch.detail);
+    else if (released) void this.checkReleased(node, response.guid, response.page);
+  }
+
+  /** The page a release is about to commit, if the releasing process holds its write pointer. */
+  private writerOf(node: NodeName, response: ProcResponse): true | undefined {
+    const page = this.model.allocs.get(response.guid)?.page[response.page];
+    const owner = ((node === 'a' ? 0 : 1) << 3) | response.pid;
+    return page?.writer === owner ? true : undefined;
+  }
+
+  /**
+   * Fig. 8: a release pointer completes only once the partner holds the page.
+   * Read at the very step the answer left (all reads go out before the
+   * simulation moves on), so nothing has changed since.
+   */
+  private async checkReleased(node: NodeName, guid: number, pageIndex: number): Promise<void> {
+    const partner: NodeName = node === 'a' ? 'b' : 'a';
+    const committed = this.model.allocs.get(guid)?.page[pageIndex]?.committed;
+    if (!committed) return;
+    const [state, memory] = await Promise.all([this.views[partner].state(), this.views[partner].memory()]);
+    const entry = state.pages.get(guid)?.[pageIndex];
+    const where = `release of allocation 0x${guid.toString(16)} page ${pageIndex} on ${node} completed`;
+    if (!entry?.resident) {
+      this.fail('mirror: a released page is on the partner', `${where}, but the partner ${partner} has no such page resident`);
+      return;
+    }
+    const frame = memory.slice(entry.frame * this.config.pageWords, (entry.frame + 1) * this.config.pageWords);
+    const offset = committed.findIndex((word, i) => word !== undefined && word !== frame[i]);
+    if (offset >= 0) {
+      this.fail(
+        'mirror: a released page is on the partner',
+        `${where}, but frame ${entry.frame} on ${partner} differs first at word ${offset}: ${hex(frame[offset])}, expected ${hex(committed[offset])}\n  got      ${frame.map(hex).join(' ')}\n  expected ${committed.map(hex).join(' ')}`,
+      );
+    }
   }
 
   access(node: NodeName, request: DataRequest, response: { status: Status; rdata: number }): void {

@@ -73,7 +73,8 @@ export class Traffic {
   async releaseAll(): Promise<void> {
     for (const node of ['a', 'b'] as const) {
       for (const alloc of [...this.pools[node]]) {
-        await this.retryWhilePartnerLost(() => this.env.processes[node].releaseMemory(0, alloc.guid), 'release memory');
+        const response = await this.retryWhilePartnerLost(() => this.env.processes[node].releaseMemory(0, alloc.guid), 'release memory');
+        this.count('release memory', response.status);
         this.pools[node].splice(this.pools[node].indexOf(alloc), 1);
       }
     }

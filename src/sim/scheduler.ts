@@ -67,7 +67,17 @@ export class Scheduler {
     public precision: number,
   ) {
     registerScheduler(this);
+    this.stopSignal = new Promise<never>((_, reject) => (this.rejectStop = reject));
+    this.stopSignal.catch(() => undefined);
   }
+
+  private rejectStop!: (error: Error) => void;
+  /**
+   * Rejects once the scheduler stops (the simulation finished, died or was
+   * closed): a test body waiting on anything else, such as an answer a
+   * stopped task would have delivered, still ends.
+   */
+  readonly stopSignal: Promise<never>;
 
   /** Arms `spec` in the bridge (with the next batch) and resolves when it fires. */
   wait(spec: TriggerSpec): Registration<Fired> {
@@ -119,6 +129,7 @@ export class Scheduler {
   /** Rejects every wait, now and later, with `error` (the simulator died, finished or was closed). */
   stop(error: Error): void {
     this.stopped ??= error;
+    this.rejectStop(this.stopped);
     for (const [id, waiter] of this.waiters) {
       this.waiters.delete(id);
       waiter.reject(this.stopped);

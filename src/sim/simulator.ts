@@ -179,7 +179,7 @@ export class Simulator {
     const main = schedulerContext.run(this.scheduler, () => new Task(name, body, this.scheduler));
     let result: T;
     try {
-      result = await main;
+      result = await Promise.race([main, this.scheduler.stopSignal]);
     } catch (error) {
       throw this.scheduler.taskError ?? error;
     } finally {
