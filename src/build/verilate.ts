@@ -10,9 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { BuildError, MissingToolError } from '../errors.js';
 import { absoluteSources, type Design } from './design.js';
-import { bridgeDir, modelsDir, repoRoot } from './paths.js';
+import { bridgeDir, buildDir, modelsDir, repoRoot } from './paths.js';
 
-export const APT_PACKAGES = 'verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev';
+export const APT_PACKAGES = 'verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev ccache';
 
 /** What the model is linked with: the bridge (default) or another C++ main, for benchmarks. */
 export interface Harness {
@@ -121,6 +121,7 @@ export async function ensureModel(design: Design, options: BuildOptions = {}): P
       all: true,
       reject: false,
       cwd: repoRoot,
+      env: await compilerCacheEnv(),
     });
     writeFileSync(logFile, result.all ?? '');
     if (result.exitCode !== 0 || !existsSync(executable)) {
@@ -132,6 +133,17 @@ export async function ensureModel(design: Design, options: BuildOptions = {}): P
   } finally {
     release();
   }
+}
+
+/**
+ * ccache in front of the C++ compiler when it is installed: the bridge's
+ * sources and the unchanged parts of a design (a mutant differs from the
+ * design in one module) are compiled once for every build that shares them.
+ */
+async function compilerCacheEnv(): Promise<Record<string, string>> {
+  const found = await execa('ccache', ['--version'], { reject: false }).catch(() => undefined);
+  if (!found || found.exitCode !== 0) return {};
+  return { OBJCACHE: 'ccache', CCACHE_DIR: join(buildDir, 'ccache'), CCACHE_BASEDIR: repoRoot, CCACHE_NOHASHDIR: '1', CCACHE_MAXSIZE: '2G' };
 }
 
 async function acquireLock(lockDir: string, timeoutMs = 20 * 60_000): Promise<() => void> {

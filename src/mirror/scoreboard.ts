@@ -106,35 +106,51 @@ export class Scoreboard implements ProcessObserver {
     this.counts.answers++;
     const pointer = response.status === Status.Ok || response.status === Status.Granted ? ` pointer=${response.pointer}` : '';
     this.log.add({ time: this.now(), where: node, text: `answer tag ${response.tag} ${ProcOp[response.op]} pid${response.pid} guid=0x${response.guid.toString(16)} page=${response.page}: ${Status[response.status] ?? response.status}${pointer}` });
-    const released = response.op === ProcOp.ReleasePtr && response.status === Status.Ok ? this.writerOf(node, response) : undefined;
+    const released = response.op === ProcOp.ReleasePtr && response.status === Status.Ok && this.holdsWrite(node, response);
+    const granted = (response.op === ProcOp.GetRead || response.op === ProcOp.GetWrite) && (response.status === Status.Ok || response.status === Status.Granted);
     const mismatch = this.model.response(node, response);
     if (mismatch) this.fail(mismatch.invariant, mismatch.detail);
-    else if (released) void this.checkReleased(node, response.guid, response.page);
+    else if (granted || released) void this.checkPageNow(node, response.guid, response.page, released ? 'release' : 'grant');
   }
 
-  /** The page a release is about to commit, if the releasing process holds its write pointer. */
-  private writerOf(node: NodeName, response: ProcResponse): true | undefined {
+  private holdsWrite(node: NodeName, response: ProcResponse): boolean {
     const page = this.model.allocs.get(response.guid)?.page[response.page];
-    const owner = ((node === 'a' ? 0 : 1) << 3) | response.pid;
-    return page?.writer === owner ? true : undefined;
+    return page?.writer === (((node === 'a' ? 0 : 1) << 3) | response.pid);
   }
 
   /**
-   * Fig. 8: a release pointer completes only once the partner holds the page.
-   * Read at the very step the answer left (all reads go out before the
-   * simulation moves on), so nothing has changed since.
+   * At the very step a grant or a release answer leaves (all reads go out
+   * before the simulation moves on, so nothing has changed since): both
+   * nodes hold the page with exactly the granted locks (Figs. 6/7: the
+   * partner is locked before the pointer is given), and after the release
+   * of a written page the partner holds its words (Fig. 8: replicated before
+   * the release completes).
    */
-  private async checkReleased(node: NodeName, guid: number, pageIndex: number): Promise<void> {
+  private async checkPageNow(node: NodeName, guid: number, pageIndex: number, event: 'grant' | 'release'): Promise<void> {
+    const model = this.model.allocs.get(guid)?.page[pageIndex];
+    if (!model) return;
+    const readers = [...model.readers].reduce((mask, owner) => mask | (1 << owner), 0);
+    const writer = model.writer;
+    const committed = [...model.committed];
     const partner: NodeName = node === 'a' ? 'b' : 'a';
-    const committed = this.model.allocs.get(guid)?.page[pageIndex]?.committed;
-    if (!committed) return;
-    const [state, memory] = await Promise.all([this.views[partner].state(), this.views[partner].memory()]);
-    const entry = state.pages.get(guid)?.[pageIndex];
-    const where = `release of allocation 0x${guid.toString(16)} page ${pageIndex} on ${node} completed`;
-    if (!entry?.resident) {
-      this.fail('mirror: a released page is on the partner', `${where}, but the partner ${partner} has no such page resident`);
-      return;
+    const [owner, other, memory] = await Promise.all([this.views[node].state(), this.views[partner].state(), this.views[partner].memory()]);
+    const where = `${event} of allocation 0x${guid.toString(16)} page ${pageIndex} answered on ${node}`;
+    for (const [name, state] of [[node, owner], [partner, other]] as const) {
+      const entry = state.pages.get(guid)?.[pageIndex];
+      if (!entry?.resident) {
+        this.fail('tables agree: a granted page is resident on both nodes', `${where}, but node ${name} has no such page resident`);
+        return;
+      }
+      if (entry.readOwners !== readers || entry.writeLocked !== (writer !== undefined) || (writer !== undefined && entry.writeOwner !== writer)) {
+        this.fail(
+          'lock safety: both nodes hold exactly the granted locks',
+          `${where}: node ${name} has read owners 0x${entry.readOwners.toString(16)}, write ${entry.writeLocked ? `owner ${entry.writeOwner}` : 'none'}; granted: read owners 0x${readers.toString(16)}, write ${writer ?? 'none'}`,
+        );
+        return;
+      }
     }
+    if (event !== 'release') return;
+    const entry = other.pages.get(guid)![pageIndex]!;
     const frame = memory.slice(entry.frame * this.config.pageWords, (entry.frame + 1) * this.config.pageWords);
     const offset = committed.findIndex((word, i) => word !== undefined && word !== frame[i]);
     if (offset >= 0) {
