@@ -805,10 +805,12 @@ module mm_originator
       Requeue: begin
         // Null: the request waits in the paging queue. A fresh request is told
         // (StNull); a retried one stays silent until it is granted.
+        // A full queue cannot keep the promise of a later grant: denied, at once
+        // (a retried request always finds room: it just left the queue).
         if (!paging_full) paging_push = 1'b1;
         respond_d = !from_queue_q;
         if (req_q.op == OpAllocate) respond_d = 1'b0;  // an allocation that may wait just waits
-        if (req_q.op == OpAllocate && paging_full) begin
+        if (paging_full) begin
           respond_d = 1'b1;
           status_d  = StDenied;
         end

@@ -15,9 +15,10 @@ export interface MirrorConfig {
   maxPages: number;
   maxAllocs: number;
   frames: number;
+  queueDepth: number;
 }
 
-export const DEFAULT_CONFIG: MirrorConfig = { pageWords: 16, maxPages: 8, maxAllocs: 8, frames: 8 };
+export const DEFAULT_CONFIG: MirrorConfig = { pageWords: 16, maxPages: 8, maxAllocs: 8, frames: 8, queueDepth: 8 };
 
 /** The host's view of a build's parameters (the RTL defaults where not set). */
 export function mirrorConfig(parameters: MirrorParameters = {}): MirrorConfig {
@@ -26,6 +27,7 @@ export function mirrorConfig(parameters: MirrorParameters = {}): MirrorConfig {
     maxPages: parameters.MaxPages ?? DEFAULT_CONFIG.maxPages,
     maxAllocs: parameters.MaxAllocs ?? DEFAULT_CONFIG.maxAllocs,
     frames: parameters.Frames ?? DEFAULT_CONFIG.frames,
+    queueDepth: parameters.QueueDepth ?? DEFAULT_CONFIG.queueDepth,
   };
 }
 

@@ -14,6 +14,8 @@ export interface ModelConfig {
   maxPages: number;
   maxAllocs: number;
   frames: number;
+  /** The paging queue's depth: a request that would wait beyond it is denied. */
+  queueDepth: number;
   /** Partner-down and partner-timeout answers are legal (a link can be cut, a node can fail). */
   partnerLoss: boolean;
 }
@@ -197,6 +199,12 @@ export class ReferenceModel {
         page.pending ??= [...page.committed];
       }
       return undefined;
+    }
+    if (status === Status.Denied && !this.queued[node].has(request.tag)) {
+      // Only when it would have had to wait and the paging queue may be full.
+      const waiting = this.pending().filter((p) => p.node === node && (p.queued || p.request.op === ProcOp.Allocate)).length;
+      if ((conflict || this.mayLackFrame(node)) && waiting >= this.config.queueDepth) return undefined;
+      return wrong('space: a request is denied only when the paging queue is full', `${conflict || this.mayLackFrame(node) ? 'Null' : 'Ok'} (${waiting} waiting of ${this.config.queueDepth})`);
     }
     if (status === Status.Null && !this.queued[node].has(request.tag)) {
       if (conflict || this.mayLackFrame(node)) return undefined;

@@ -248,12 +248,18 @@ simTest('allocation space: denied at once when immediate, granted after a releas
   }
 });
 
-simTest('no free frame: a queued request evicts an unowned page on both nodes and is granted', async ({ sim }) => {
+simTest('frame quota: own pages fill half the frames; a queued request evicts a released page on both nodes', async ({ sim }) => {
   const env = await MirrorEnv.start(sim);
   const a = env.processes.a;
+  const b = env.processes.b;
+  const quota = env.config.frames / 2;
   const big = (await a.allocate(0, 8)).guid;
   const small = (await a.allocate(0, 2)).guid;
-  for (let page = 0; page < 8; page++) expect([page, (await a.getRead(1, big, page)).status]).toEqual([page, Status.Ok]);
+  for (let page = 0; page < quota; page++) expect([page, (await a.getRead(1, big, page)).status]).toEqual([page, Status.Ok]);
+  // B's own pages take the other half of the frames, on both nodes.
+  const other = (await b.allocate(0, quota)).guid;
+  for (let page = 0; page < quota; page++) expect((await b.getRead(1, other, page)).status).toBe(Status.Ok);
+  // A is at its quota with every page held: the next page-in waits.
   const request = await a.getRead(2, small, 0);
   expect(request.status).toBe(Status.Null);
   const grant = a.granted(request.tag);
@@ -264,6 +270,7 @@ simTest('no free frame: a queued request evicts an unowned page on both nodes an
     const state = await view.state();
     expect(state.pages.get(big)![3]!.resident).toBe(false);
     expect(state.pages.get(small)![0]).toMatchObject({ resident: true, readCount: 1, readOwners: 1 << ownerOf(0, 2) });
+    expect(state.pages.get(other)!.every((page) => page.resident)).toBe(true);
     expect(state.freeFrames).toBe(0);
   }
   expect(Number(await sim.dut.u_node_a.u_mm.u_originator.stat_evictions_q.value)).toBe(1);
@@ -277,14 +284,16 @@ simTest('a written page evicted and paged in again comes back identical on both 
   expect((await a.getWrite(1, big, 3)).status).toBe(Status.Ok);
   const data = Array.from({ length: env.config.pageWords }, () => random.int(0, 0xffff_ffff));
   for (let offset = 0; offset < data.length; offset++) await a.access({ write: true, pid: 1, guid: big, page: 3, offset, wdata: data[offset] });
-  for (const page of [0, 1, 2, 4, 5, 6, 7]) expect((await a.getRead(1, big, page)).status).toBe(Status.Ok);
-  // Every frame is in use: the next request waits, and the release of the
-  // written page makes it the one to evict (right after its destage).
+  for (const page of [0, 1, 2]) expect((await a.getRead(1, big, page)).status).toBe(Status.Ok);
+  // A's own pages are at the quota and all held: the next request waits, and
+  // the release of the written page makes it the one to evict (right after its destage).
   const request = await a.getRead(2, small, 0);
   expect(request.status).toBe(Status.Null);
   const grant = a.granted(request.tag);
   expect((await a.releasePointer(1, big, 3)).status).toBe(Status.Ok);
   expect((await grant).status).toBe(Status.Granted);
+  await env.quiesce();
+  for (const view of [env.views.a, env.views.b]) expect((await view.state()).pages.get(big)![3]!.resident).toBe(false);
   // Make room again and read the written page back in, on both nodes.
   expect((await a.releaseMemory(0, small)).status).toBe(Status.Ok);
   expect((await a.getRead(2, big, 3)).status).toBe(Status.Ok);
@@ -324,4 +333,28 @@ simTest('read header returns the allocation and every page entry exactly as the 
   expect(node).toMatchObject({ arg0: 0, arg1: 1 });
   const [bad] = await host.exchange({ type: MsgType.SenseReq, tag: 6, arg0: 9 });
   expect(bad).toMatchObject({ type: MsgType.Complete, arg1: Status.BadRequest });
+});
+
+simTest('sense under load: the paging queue depth counts the requests waiting for a locked page', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const a = env.processes.a;
+  const { guid } = await a.allocate(0, 1);
+  expect((await a.getWrite(0, guid, 0)).status).toBe(Status.Ok);
+  const waiting = [];
+  for (const pid of [1, 2, 3, 4]) {
+    const response = await a.getRead(pid, guid, 0);
+    expect(response.status).toBe(Status.Null);
+    waiting.push(a.granted(response.tag));
+  }
+  // The host asks node A (as node B would) how deep its queues are.
+  const [queues] = await env.partners.a.exchange({ type: MsgType.SenseReq, tag: 1, srcNode: 1, arg0: 2 });
+  expect(queues).toMatchObject({ type: MsgType.SenseInfo });
+  expect((queues!.arg0 >>> 16) & 0xff).toBe(4); // paging queue
+  expect((await a.releasePointer(0, guid, 0)).status).toBe(Status.Ok);
+  for (const grant of waiting) expect((await grant).status).toBe(Status.Granted);
+  const [after] = await env.partners.a.exchange({ type: MsgType.SenseReq, tag: 2, srcNode: 1, arg0: 2 });
+  expect((after!.arg0 >>> 16) & 0xff).toBe(0);
+  await env.quiesce();
+  const page = (await env.views.b.state()).pages.get(guid)![0]!;
+  expect(page.readOwners).toBe([1, 2, 3, 4].reduce((mask, pid) => mask | (1 << ownerOf(0, pid)), 0));
 });
