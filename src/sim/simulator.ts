@@ -2,6 +2,7 @@
 // and always cleans up — the process is ended and its socket file removed on
 // close, on any failure, and when the host exits.
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,9 @@ import { Task } from './task.js';
 import { fromSteps, type TimeUnit } from './time.js';
 import { closestNames } from './suggest.js';
 import { UnknownSignalError } from '../errors.js';
+
+/** How long a test body may still run after the simulation stopped under it. */
+const STOPPED_GRACE_MS = 2000;
 
 export interface SimulatorOptions {
   design: Design;
@@ -179,7 +183,13 @@ export class Simulator {
     const main = schedulerContext.run(this.scheduler, () => new Task(name, body, this.scheduler));
     let result: T;
     try {
-      result = await Promise.race([main, this.scheduler.stopSignal]);
+      // A body may catch the stop and finish on its own; one that waits on
+      // something only a stopped task would deliver ends a moment later.
+      const stopped = this.scheduler.stopSignal.catch(async (error: unknown) => {
+        await sleep(STOPPED_GRACE_MS, undefined, { ref: false });
+        throw error;
+      });
+      result = await Promise.race([main, stopped]);
     } catch (error) {
       throw this.scheduler.taskError ?? error;
     } finally {

@@ -159,3 +159,28 @@ test('a simulator that cannot start fails with its output, not a hang', async ()
   expect((error as SimulatorExitedError).exitCode).toBe(2);
   expect((error as Error).message).toMatch(/spin-us/);
 });
+
+test('a body waiting on what a stopped task would have delivered ends with the simulation error, not a hang', async () => {
+  const sim = await Simulator.start({ design: fixtureDesign });
+  try {
+    const started = performance.now();
+    const outcome = await sim
+      .runMain(async () => {
+        await startAndReset(sim.dut);
+        // A helper task would hand the body its result after 10 cycles; the design stops first.
+        const handOver = new Promise<void>((resolve) => {
+          void ClockCycles(sim.dut.clk_i, 10).then(resolve, () => undefined);
+        });
+        sim.dut.fatal_i.value = 1;
+        await handOver;
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(outcome).toBeInstanceOf(SimulationFinishedError);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  } finally {
+    await sim.close();
+  }
+}, 30_000);
