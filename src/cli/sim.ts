@@ -26,7 +26,7 @@ function replay(result: RunResult, ops: number, parameters: MirrorParameters, fa
 }
 
 async function main(): Promise<number> {
-  const knobs = readKnobs({ seeds: 2 * DEFAULT_SCENARIOS.length, ops: 600 });
+  const knobs = readKnobs({ seeds: 2 * DEFAULT_SCENARIOS.length, ops: 800 });
   let scenarios: readonly Scenario[] = DEFAULT_SCENARIOS;
   if (knobs.test !== undefined) {
     const scenario = findScenario(knobs.test);
