@@ -289,7 +289,7 @@ module storage_cache
           up_idx_d = up_idx_q + 1'b1;
           if (32'(up_idx_q) == PageWords - 1) begin
             up_state_d = UpIdle;
-            ev_rd_drop = foreign(up_blk_q);
+            ev_rd_drop = foreign(up_blk_q) && !dirty_q[up_line_q];  // a dirty line is the newest copy
           end
         end
       end
