@@ -12,7 +12,8 @@ module mirror_node
   parameter int unsigned Blocks     = 128,
   parameter int unsigned CacheLines = 4,
   parameter int unsigned QueueDepth = 8,
-  parameter int unsigned ReqTimeout = 4096
+  parameter int unsigned ReqTimeout = 4096,
+  localparam int unsigned SlotW     = (MaxAllocs > 1) ? $clog2(MaxAllocs) : 1
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -62,6 +63,21 @@ module mirror_node
   input  logic [WordW-1:0] disk_rd_data_i,
   input  logic             disk_wack_i,
   output logic             disk_abort_o,
+  // failover: shared storage's reservation and node records
+  output logic             claim_o,
+  input  logic             held_i,
+  input  logic             holder_i,
+  output logic             rec_wr_o,
+  output logic             rec_wr_node_o,
+  output logic [SlotW-1:0] rec_wr_slot_o,
+  output logic [16:0]      rec_wr_data_o,
+  output logic [SlotW-1:0] rec_rd_slot_o,
+  input  logic [16:0]      rec_rd_entry_i,
+  input  logic [14:0]      rec_rd_counter_i,
+  output logic             solo_o,
+  output logic             fenced_o,
+  output logic             returned_o,
+  output logic             down_o,        // failed or fenced: silent on the link
   // status
   output logic             idle_o,
   output logic             cache_clean_o
@@ -69,14 +85,15 @@ module mirror_node
   localparam int unsigned AddrW  = $clog2(Frames * PageWords);
   localparam int unsigned FrameW = (Frames > 1) ? $clog2(Frames) : 1;
 
-  // A failure is a level (the node stays down); the memory wipe and the
-  // cache loss happen once, when it goes down.
-  logic fail_q, fail_rise;
+  // A failure (or a fence) is a level (the node stays down); the memory wipe
+  // and the cache loss happen once, when it goes down.
+  logic down, down_q, fail_rise;
+  assign down_o = down;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) fail_q <= 1'b0;
-    else         fail_q <= fail_i;
+    if (!rst_ni) down_q <= 1'b0;
+    else         down_q <= down;
   end
-  assign fail_rise = fail_i && !fail_q;
+  assign fail_rise = down && !down_q;
 
   // ---------------------------------------------------------------------------
   // Memory manager
@@ -158,6 +175,20 @@ module mirror_node
     .dma_recv_ready_i (recv_ready),
     .dma_recv_data_o  (recv_data),
     .dma_recv_last_o  (recv_last),
+    .claim_o          (claim_o),
+    .held_i           (held_i),
+    .holder_i         (holder_i),
+    .rec_wr_o         (rec_wr_o),
+    .rec_wr_node_o    (rec_wr_node_o),
+    .rec_wr_slot_o    (rec_wr_slot_o),
+    .rec_wr_data_o    (rec_wr_data_o),
+    .rec_rd_slot_o    (rec_rd_slot_o),
+    .rec_rd_entry_i   (rec_rd_entry_i),
+    .rec_rd_counter_i (rec_rd_counter_i),
+    .solo_o           (solo_o),
+    .fenced_o         (fenced_o),
+    .returned_o       (returned_o),
+    .down_o           (down),
     .free_frames_o    (free_frames),
     .idle_o           (idle_o)
   );
@@ -194,7 +225,7 @@ module mirror_node
   ) u_dma (
     .clk_i          (clk_i),
     .rst_ni         (rst_ni),
-    .abort_i        (fail_i),
+    .abort_i        (down),
     .busy_o         (dma_busy),
     .cmd_valid_i    (dma_cmd_valid),
     .cmd_ready_o    (dma_cmd_ready),
@@ -274,7 +305,7 @@ module mirror_node
     .rst_ni           (rst_ni),
     .flush_i          (1'b0),
     .invalidate_i     (fail_rise),
-    .destage_en_i     (!fail_i),
+    .destage_en_i     (!down),
     .clean_o          (cache_clean_o),
     .invalidating_o   (invalidating),
     .up_req_valid_i   (pp_req_valid),

@@ -7,10 +7,13 @@ rtl/mm/mm_frame_pool.sv
 rtl/mm/mm_msg_emitter.sv
 rtl/mm/mm_msg_rx.sv
 rtl/mm/mm_partner.sv
+rtl/mm/mm_takeover.sv
+rtl/mm/mm_solo_answers.sv
 rtl/mm/mm_originator.sv
 rtl/mm/memory_manager.sv
 rtl/storage/storage_fifo.sv
 rtl/storage/disk_model.sv
+rtl/storage/shared_state.sv
 rtl/storage/storage_cache.sv
 rtl/storage/local_memory.sv
 rtl/storage/dma_engine.sv

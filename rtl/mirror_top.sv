@@ -85,6 +85,14 @@ module mirror_top
   output logic             a_idle_o,
   output logic             b_idle_o,
   output logic             a_cache_clean_o,
+  // failover status: serving both nodes' allocations alone, fenced (lost the
+  // split-brain race), back from a failure and not yet resynchronized
+  output logic             a_solo_o,
+  output logic             b_solo_o,
+  output logic             a_fenced_o,
+  output logic             b_fenced_o,
+  output logic             a_returned_o,
+  output logic             b_returned_o,
   output logic             b_cache_clean_o
 );
   // Node ports to the link and to the disk, by node index (0 = A, 1 = B).
@@ -97,6 +105,36 @@ module mirror_top
   logic             disk_wr_valid [2], disk_wr_ready [2], disk_rd_valid [2], disk_rd_ready [2];
   logic [WordW-1:0] disk_wr_data [2], disk_rd_data [2];
   logic             disk_wack [2], disk_abort [2];
+
+  // ---------------------------------------------------------------------------
+  // Shared storage's control area: the reservation and the node records
+  // ---------------------------------------------------------------------------
+  logic [1:0]       claim, rec_wr, down;
+  logic             reservation_held, reservation_holder;
+  logic             rec_wr_node [2];
+  logic [SlotW-1:0] rec_wr_slot [2], rec_rd_slot [2];
+  logic [16:0]      rec_wr_data [2], rec_rd_entry [2];
+  logic [14:0]      rec_rd_counter [2];
+  logic             rec_rd_node [2];
+  assign rec_rd_node[0] = 1'b1;  // each node reads its partner's record
+  assign rec_rd_node[1] = 1'b0;
+
+  shared_state #(.MaxAllocs(MaxAllocs)) u_shared_state (
+    .clk_i            (clk_i),
+    .rst_ni           (rst_ni),
+    .claim_i          (claim),
+    .release_i        (2'b00),
+    .held_o           (reservation_held),
+    .holder_o         (reservation_holder),
+    .rec_wr_valid_i   (rec_wr),
+    .rec_wr_node_i    (rec_wr_node),
+    .rec_wr_slot_i    (rec_wr_slot),
+    .rec_wr_data_i    (rec_wr_data),
+    .rec_rd_node_i    (rec_rd_node),
+    .rec_rd_slot_i    (rec_rd_slot),
+    .rec_rd_entry_o   (rec_rd_entry),
+    .rec_rd_counter_o (rec_rd_counter)
+  );
 
   mirror_node #(
     .NodeId     (1'b0),
@@ -113,6 +151,20 @@ module mirror_top
     .rst_ni           (rst_ni),
     .fail_i           (a_fail_i),
     .link_up_i        (a_link_up_o),
+    .claim_o          (claim[0]),
+    .held_i           (reservation_held),
+    .holder_i         (reservation_holder),
+    .rec_wr_o         (rec_wr[0]),
+    .rec_wr_node_o    (rec_wr_node[0]),
+    .rec_wr_slot_o    (rec_wr_slot[0]),
+    .rec_wr_data_o    (rec_wr_data[0]),
+    .rec_rd_slot_o    (rec_rd_slot[0]),
+    .rec_rd_entry_i   (rec_rd_entry[0]),
+    .rec_rd_counter_i (rec_rd_counter[0]),
+    .solo_o           (a_solo_o),
+    .fenced_o         (a_fenced_o),
+    .returned_o       (a_returned_o),
+    .down_o           (down[0]),
     .preq_valid_i     (a_preq_valid_i),
     .preq_ready_o     (a_preq_ready_o),
     .preq_i           (a_preq_i),
@@ -172,6 +224,20 @@ module mirror_top
     .rst_ni           (rst_ni),
     .fail_i           (b_fail_i),
     .link_up_i        (b_link_up_o),
+    .claim_o          (claim[1]),
+    .held_i           (reservation_held),
+    .holder_i         (reservation_holder),
+    .rec_wr_o         (rec_wr[1]),
+    .rec_wr_node_o    (rec_wr_node[1]),
+    .rec_wr_slot_o    (rec_wr_slot[1]),
+    .rec_wr_data_o    (rec_wr_data[1]),
+    .rec_rd_slot_o    (rec_rd_slot[1]),
+    .rec_rd_entry_i   (rec_rd_entry[1]),
+    .rec_rd_counter_i (rec_rd_counter[1]),
+    .solo_o           (b_solo_o),
+    .fenced_o         (b_fenced_o),
+    .returned_o       (b_returned_o),
+    .down_o           (down[1]),
     .preq_valid_i     (b_preq_valid_i),
     .preq_ready_o     (b_preq_ready_o),
     .preq_i           (b_preq_i),
@@ -239,7 +305,7 @@ module mirror_top
     .a_rx_data_o         (rx_data[0]),
     .a_rx_last_o         (rx_last[0]),
     .a_link_up_o         (a_link_up_o),
-    .a_alive_i           (!a_fail_i),
+    .a_alive_i           (!down[0]),
     .b_tx_valid_i        (tx_valid[1]),
     .b_tx_ready_o        (tx_ready[1]),
     .b_tx_data_i         (tx_data[1]),
@@ -249,7 +315,7 @@ module mirror_top
     .b_rx_data_o         (rx_data[1]),
     .b_rx_last_o         (rx_last[1]),
     .b_link_up_o         (b_link_up_o),
-    .b_alive_i           (!b_fail_i),
+    .b_alive_i           (!down[1]),
     .fault_drop_ab_i     (fault_drop_ab_i),
     .fault_drop_ba_i     (fault_drop_ba_i),
     .fault_corrupt_ab_i  (fault_corrupt_ab_i),

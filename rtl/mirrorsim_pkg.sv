@@ -110,7 +110,7 @@ package mirrorsim_pkg;
     proc_op_e         op;         // [55:53]
     logic [2:0]       pid;        // [52:50] process on this node
     logic             immediate;  // [49] allocate: deny at once instead of waiting
-    logic [0:0]       pad;        // [48]
+    logic             home;       // [48] allocate: the node whose process asks (the other one only after a takeover)
     logic [GuidW-1:0] guid;       // [47:32] get/release pointer, release memory
     logic [VpageW-1:0] page;      // [31:24]
     logic [7:0]       pages;      // [23:16] allocate: size in pages

@@ -81,11 +81,31 @@ module memory_manager
   input  logic             dma_recv_ready_i,
   output logic [WordW-1:0] dma_recv_data_o,
   output logic             dma_recv_last_o,
+  // failover: the shared storage's reservation and node records (shared_state)
+  output logic             claim_o,
+  input  logic             held_i,
+  input  logic             holder_i,
+  output logic             rec_wr_o,
+  output logic             rec_wr_node_o,
+  output logic [SlotW-1:0] rec_wr_slot_o,
+  output logic [16:0]      rec_wr_data_o,
+  output logic [SlotW-1:0] rec_rd_slot_o,     // of the partner's record
+  input  logic [16:0]      rec_rd_entry_i,
+  input  logic [14:0]      rec_rd_counter_i,
+  output logic             solo_o,            // serving both nodes' allocations alone
+  output logic             fenced_o,          // lost the split-brain race: not serving
+  output logic             returned_o,        // back from a failure, not resynchronized yet
+  output logic             down_o,            // failed or fenced: memory, cache and link are lost too
   // state the testbench and sense requests read
   output logic [FrameW:0]  free_frames_o,
   output logic             idle_o          // no request, message or copy in progress
 );
   localparam logic [1:0] DmaPageIn = 2'd0, DmaDestage = 2'd1, DmaSend = 2'd2, DmaReceive = 2'd3;
+
+  // A fenced node stops as a failed one does.
+  logic down, fenced;
+  assign down   = fail_i || fenced;
+  assign down_o = down;
 
   // ---------------------------------------------------------------------------
   // Tables
@@ -115,8 +135,8 @@ module memory_manager
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
-  alloc_write_t part_alloc_wr, orig_alloc_wr;
-  page_write_t  part_page_wr, orig_page_wr;
+  alloc_write_t part_alloc_wr, orig_alloc_wr, tko_alloc_wr;
+  page_write_t  part_page_wr, orig_page_wr, tko_page_wr;
   logic         orig_modified_clr;
   logic [7:0]   orig_modified_clr_slot, orig_modified_clr_page;
   logic         data_modified_set;
@@ -129,7 +149,7 @@ module memory_manager
       for (int a = 0; a < MaxAllocs; a++) alloc_q[a] <= '0;
       for (int e = 0; e < Entries; e++) page_q[e] <= '0;
       modified_q <= '0;
-    end else if (fail_i) begin
+    end else if (down) begin
       for (int a = 0; a < MaxAllocs; a++) alloc_q[a] <= '0;
       for (int e = 0; e < Entries; e++) page_q[e] <= '0;
       modified_q <= '0;
@@ -138,6 +158,9 @@ module memory_manager
       if (orig_alloc_wr.valid) alloc_q[SlotW'(orig_alloc_wr.slot)] <= orig_alloc_wr.entry;
       if (part_page_wr.valid) page_q[entry(part_page_wr.slot, part_page_wr.page)] <= part_page_wr.entry;
       if (orig_page_wr.valid) page_q[entry(orig_page_wr.slot, orig_page_wr.page)] <= orig_page_wr.entry;
+      // A takeover runs while both sides are idle.
+      if (tko_alloc_wr.valid) alloc_q[SlotW'(tko_alloc_wr.slot)] <= tko_alloc_wr.entry;
+      if (tko_page_wr.valid) page_q[entry(tko_page_wr.slot, tko_page_wr.page)] <= tko_page_wr.entry;
       if (data_modified_set) modified_q[entry(8'(data_slot), 8'(data_page))] <= 1'b1;
       if (orig_modified_clr) modified_q[entry(orig_modified_clr_slot, orig_modified_clr_page)] <= 1'b0;
 `ifndef SYNTHESIS
@@ -166,6 +189,11 @@ module memory_manager
   logic [FrameW-1:0] orig_frame, part_frame;
   logic [1:0]        pool_free;
   logic [FrameW-1:0] pool_free_frame [2];
+  // Port 1 frees also the frames of allocations a takeover drops.
+  logic              part_free, tko_free;
+  logic [FrameW-1:0] part_free_frame, tko_free_frame;
+  assign pool_free[1]       = part_free || tko_free;
+  assign pool_free_frame[1] = tko_free ? tko_free_frame : part_free_frame;
   // Statistics and state that only the testbench reads (by name, through the bridge).
   /* verilator lint_off UNUSEDSIGNAL */
   logic [Frames-1:0] pool_free_mask;
@@ -179,7 +207,7 @@ module memory_manager
   mm_frame_pool #(.Frames(Frames)) u_frame_pool (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
-    .clear_i      (fail_i),
+    .clear_i      (down),
     .want1_i      (part_wants_frame),
     .take0_i      (orig_take),
     .take1_i      (part_take),
@@ -212,7 +240,7 @@ module memory_manager
   mm_msg_rx u_msg_rx (
     .clk_i             (clk_i),
     .rst_ni            (rst_ni),
-    .abort_i           (fail_i),
+    .abort_i           (down),
     .in_valid_i        ({inj_valid_i, rx_valid_i}),
     .in_ready_o        (in_ready),
     .in_data_i         (in_data),
@@ -274,7 +302,7 @@ module memory_manager
         end
       end
     end
-    if (fail_i) dma_busy_d = 1'b0;
+    if (down) dma_busy_d = 1'b0;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -306,7 +334,7 @@ module memory_manager
   ) u_partner (
     .clk_i             (clk_i),
     .rst_ni            (rst_ni),
-    .abort_i           (fail_i),
+    .abort_i           (down),
     .req_valid_i       (req_valid),
     .req_ready_o       (req_ready),
     .req_header_i      (req_header),
@@ -326,8 +354,8 @@ module memory_manager
     .frame_take_o      (part_take),
     .frame_grant_i     (part_grant),
     .frame_i           (part_frame),
-    .frame_free_o      (pool_free[1]),
-    .frame_free_o_idx  (pool_free_frame[1]),
+    .frame_free_o      (part_free),
+    .frame_free_o_idx  (part_free_frame),
     .free_count_i      (free_frames_o),
     .dma_valid_o       (part_dma_valid),
     .dma_ready_i       (dma_grant[1]),
@@ -369,6 +397,87 @@ module memory_manager
   logic [Frames-1:0] destage_pending_q;
   logic             destage_landed;
 
+  // ---------------------------------------------------------------------------
+  // Failover: takeover of the partner's allocations, or fencing (mm_takeover);
+  // serving alone, the originator's messages are answered here (mm_solo_answers)
+  // ---------------------------------------------------------------------------
+  logic        solo, tko_busy, tko_counter_load, returned;
+  logic [14:0] tko_counter;
+  logic        tko_destage_push;
+  logic [15:0] tko_destage_frame, tko_destage_block;
+  logic        orig_destage_push;
+  logic [15:0] orig_destage_frame, orig_destage_block;
+  logic        orig_link_up;
+  logic        solo_ans_valid, solo_ans_ready, solo_in_ready;
+  msg_header_t solo_ans_header;
+  logic        orig_ans_valid, orig_ans_ready;
+  msg_header_t orig_ans_header;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [31:0] stat_takeovers;  // the testbench reads it by name
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  mm_takeover #(
+    .NodeId    (NodeId),
+    .Frames    (Frames),
+    .MaxAllocs (MaxAllocs),
+    .MaxPages  (MaxPages)
+  ) u_takeover (
+    .clk_i            (clk_i),
+    .rst_ni           (rst_ni),
+    .fail_i           (fail_i),
+    .link_up_i        (link_up_i),
+    .quiet_i          (orig_idle && part_idle && !req_valid),
+    .alloc_i          (alloc_q),
+    .page_i           (page_view),
+    .claim_o          (claim_o),
+    .held_i           (held_i),
+    .holder_i         (holder_i),
+    .rec_slot_o       (rec_rd_slot_o),
+    .rec_entry_i      (rec_rd_entry_i),
+    .rec_counter_i    (rec_rd_counter_i),
+    .alloc_wr_o       (tko_alloc_wr),
+    .page_wr_o        (tko_page_wr),
+    .frame_free_o     (tko_free),
+    .frame_free_idx_o (tko_free_frame),
+    .destage_push_o   (tko_destage_push),
+    .destage_frame_o  (tko_destage_frame),
+    .destage_block_o  (tko_destage_block),
+    .destage_full_i   (destage_full),
+    .counter_load_o   (tko_counter_load),
+    .counter_o        (tko_counter),
+    .busy_o           (tko_busy),
+    .solo_o           (solo),
+    .fenced_o         (fenced),
+    .returned_o       (returned),
+    .stat_takeovers_o (stat_takeovers)
+  );
+  assign solo_o     = solo;
+  assign fenced_o   = fenced;
+  assign returned_o = returned;
+  // Back from a failure, the node answers its processes "partner down" until resynchronized.
+  assign orig_link_up = (link_up_i && !returned) || solo;
+  assign destage_push  = orig_destage_push || tko_destage_push;
+  assign destage_frame = tko_destage_push ? tko_destage_frame : orig_destage_frame;
+  assign destage_block = tko_destage_push ? tko_destage_block : orig_destage_block;
+
+  mm_solo_answers #(.Frames(Frames)) u_solo_answers (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .enable_i     (solo),
+    .in_valid_i   (orig_out_valid && solo),
+    .in_ready_o   (solo_in_ready),
+    .in_data_i    (orig_out_data),
+    .in_last_i    (orig_out_last),
+    .free_count_i (free_frames_o),
+    .ans_valid_o  (solo_ans_valid),
+    .ans_ready_i  (solo_ans_ready),
+    .ans_header_o (solo_ans_header)
+  );
+  assign orig_ans_valid  = solo ? solo_ans_valid : ans_valid;
+  assign orig_ans_header = solo ? solo_ans_header : ans_header;
+  assign solo_ans_ready  = solo && orig_ans_ready;
+  assign ans_ready       = !solo && orig_ans_ready;
+
   // Queued requests retry when something they may wait for frees up: a page
   // landed on disk, or the partner side gave back a frame or a table slot.
   logic retry_queued;
@@ -384,8 +493,8 @@ module memory_manager
   ) u_originator (
     .clk_i               (clk_i),
     .rst_ni              (rst_ni),
-    .abort_i             (fail_i),
-    .link_up_i           (link_up_i),
+    .abort_i             (down),
+    .link_up_i           (orig_link_up),
     .preq_valid_i        (preq_valid_i),
     .preq_ready_o        (preq_ready_o),
     .preq_i              (preq_i),
@@ -408,6 +517,14 @@ module memory_manager
     .frame_free_idx_o    (pool_free_frame[0]),
     .destage_pending_i   (destage_pending_q),
     .retry_i             (retry_queued),
+    .solo_i              (solo),
+    .hold_i              (tko_busy),
+    .counter_load_i      (tko_counter_load),
+    .counter_i           (tko_counter),
+    .rec_wr_o            (rec_wr_o),
+    .rec_wr_node_o       (rec_wr_node_o),
+    .rec_wr_slot_o       (rec_wr_slot_o),
+    .rec_wr_data_o       (rec_wr_data_o),
     .dma_valid_o         (orig_dma_valid),
     .dma_ready_i         (dma_grant[0]),
     .dma_send_o          (orig_dma_send),
@@ -419,17 +536,17 @@ module memory_manager
     .send_ready_o        (dma_send_ready_o),
     .send_data_i         (dma_send_data_i),
     .send_last_i         (dma_send_last_i),
-    .destage_push_o      (destage_push),
-    .destage_frame_o     (destage_frame),
-    .destage_block_o     (destage_block),
+    .destage_push_o      (orig_destage_push),
+    .destage_frame_o     (orig_destage_frame),
+    .destage_block_o     (orig_destage_block),
     .destage_full_i      (destage_full),
     .out_valid_o         (orig_out_valid),
     .out_ready_i         (orig_out_ready),
     .out_data_o          (orig_out_data),
     .out_last_o          (orig_out_last),
-    .ans_valid_i         (ans_valid),
-    .ans_ready_o         (ans_ready),
-    .ans_header_i        (ans_header),
+    .ans_valid_i         (orig_ans_valid),
+    .ans_ready_o         (orig_ans_ready),
+    .ans_header_i        (orig_ans_header),
     .guid_counter_o      (guid_counter),
     .paging_depth_o      (paging_depth),
     .replace_depth_o     (replace_depth),
@@ -453,7 +570,7 @@ module memory_manager
   sync_fifo #(.Width(32), .Depth(QueueDepth)) u_destage_queue (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .clear_i     (fail_i),
+    .clear_i     (down),
     .push_i      (destage_push),
     .push_data_i ({destage_frame, destage_block}),
     .pop_i       (dma_done[2]),
@@ -477,7 +594,7 @@ module memory_manager
       destage_active_q  <= 1'b0;
       destage_pending_q <= '0;
       destage_cached_q  <= '0;
-    end else if (fail_i) begin
+    end else if (down) begin
       destage_active_q  <= 1'b0;
       destage_pending_q <= '0;
       destage_cached_q  <= '0;
@@ -511,9 +628,9 @@ module memory_manager
     tx_owner_d = tx_owner_q;
     if (!tx_locked_q) begin
       if (part_to_link) tx_owner_d = 1'b1;
-      else if (orig_out_valid) tx_owner_d = 1'b0;
+      else if (orig_out_valid && !solo) tx_owner_d = 1'b0;
     end
-    tx_valid_o = tx_owner_d ? part_to_link : orig_out_valid;
+    tx_valid_o = tx_owner_d ? part_to_link : (orig_out_valid && !solo);
     tx_data_o  = tx_owner_d ? part_out_data : orig_out_data;
     tx_last_o  = tx_owner_d ? part_out_last : orig_out_last;
   end
@@ -521,8 +638,8 @@ module memory_manager
   always_comb begin
     tx_locked_d = tx_locked_q;
     if (tx_valid_o && tx_ready_i) tx_locked_d = !tx_last_o;
-    if (fail_i) tx_locked_d = 1'b0;
-    orig_out_ready = !tx_owner_d && tx_ready_i;
+    if (down) tx_locked_d = 1'b0;
+    orig_out_ready = solo ? solo_in_ready : (!tx_owner_d && tx_ready_i);
     part_out_ready = part_to_inject ? injans_ready_i : (tx_owner_d && tx_ready_i);
   end
 
@@ -564,7 +681,9 @@ module memory_manager
       end
     end
   end
-  assign data_owner = {NodeId, dreq_i.pid};
+  // A process works on its own node's allocations (the GUID's node); this
+  // node serves those of the partner only after taking them over.
+  assign data_owner = {dreq_i.guid[GuidW-1], dreq_i.pid};
   assign data_entry = page_view[data_hit_slot][VpW'(dreq_i.page)];
   assign data_slot  = data_hit_slot;
   assign data_page  = VpW'(dreq_i.page);
@@ -587,6 +706,8 @@ module memory_manager
           data_state_d       = DataRespond;
           if (!data_hit) begin
             data_resp_d.status = StUnknownGuid;
+          end else if (dreq_i.guid[GuidW-1] != NodeId && !solo) begin
+            data_resp_d.status = StNotLocal;
           end else if (32'(dreq_i.page) >= 32'(alloc_q[data_hit_slot].pages) ||
                        32'(dreq_i.offset) >= 32'(PageWords) || !data_entry.resident) begin
             data_resp_d.status = StBadPage;
@@ -620,7 +741,7 @@ module memory_manager
       end
       default: data_state_d = DataIdle;
     endcase
-    if (fail_i) data_state_d = DataIdle;
+    if (down) data_state_d = DataIdle;
   end
   assign dresp_o = data_resp_q;
 
@@ -635,5 +756,5 @@ module memory_manager
   end
 
   assign idle_o = !preq_valid_i && !presp_valid_o && !req_valid && !ans_valid && !dma_busy_q &&
-                  destage_empty && !tx_locked_q && data_state_q == DataIdle && orig_idle && part_idle;
+                  destage_empty && !tx_locked_q && data_state_q == DataIdle && orig_idle && part_idle && !tko_busy;
 endmodule

@@ -51,6 +51,16 @@ module mm_originator
   output logic [FrameW-1:0] frame_free_idx_o,
   input  logic [Frames-1:0] destage_pending_i,
   input  logic             retry_i,           // something the queued requests wait for has freed up
+  // failover (mm_takeover): serving alone, holding off, the partner's GUID counter
+  input  logic             solo_i,            // the partner's allocations are served here too
+  input  logic             hold_i,            // take no request for now
+  input  logic             counter_load_i,
+  input  logic [14:0]      counter_i,
+  // this node's record in shared storage: an allocation completed or dismantled
+  output logic             rec_wr_o,
+  output logic             rec_wr_node_o,
+  output logic [SlotW-1:0] rec_wr_slot_o,
+  output logic [16:0]      rec_wr_data_o,     // {valid, GUID}
   // DMA: page-in and send
   output logic             dma_valid_o,
   input  logic             dma_ready_i,
@@ -103,6 +113,13 @@ module mm_originator
   logic        respond_q, respond_d;         // this request gets a response now
   logic [TagW-1:0] tag_q, tag_d;             // tag of the message awaiting its answer
   logic [15:0] guid_counter_q, guid_counter_d;
+  logic [14:0] other_counter_q, other_counter_d;  // the partner's, while serving its processes
+  logic [GuidW-1:0] new_guid;
+  assign new_guid = {req_q.home, (req_q.home == NodeId) ? guid_counter_q[GuidW-2:0] + 1'b1 : other_counter_q + 1'b1};
+  // Allocations this node serves: its own, and after a takeover all of them.
+  function automatic logic served(logic node);
+    return node == NodeId || solo_i;
+  endfunction
   logic [$clog2(ReqTimeout+1)-1:0] timer_q, timer_d;
   logic        partner_done_q, partner_done_d;  // partner's complete already in
   logic        local_done_q, local_done_d;      // local page-in already done
@@ -153,7 +170,9 @@ module mm_originator
   // ---------------------------------------------------------------------------
   logic [OwnerW-1:0] owner;
   logic [Owners-1:0] owner_bit;
-  assign owner     = {NodeId, req_q.pid};
+  // A process works on its own node's allocations: its node is the GUID's
+  // (an allocation names the asking process's node itself).
+  assign owner     = {(req_q.op == OpAllocate) ? req_q.home : req_q.guid[GuidW-1], req_q.pid};
   assign owner_bit = Owners'(1) << owner;
 
   logic             hit;
@@ -202,7 +221,7 @@ module mm_originator
     victim_usage = '0;
     for (int s = 0; s < MaxAllocs; s++) begin
       for (int p = 0; p < MaxPages; p++) begin
-        if (alloc_i[s].valid && alloc_i[s].guid[GuidW-1] == NodeId && page_i[s][p].resident) begin
+        if (alloc_i[s].valid && served(alloc_i[s].guid[GuidW-1]) && page_i[s][p].resident) begin
           own_resident = own_resident + 1'b1;
           if (!page_i[s][p].write_locked && page_i[s][p].read_count == '0 &&
               !destage_pending_i[FrameW'(page_i[s][p].frame)] &&
@@ -217,7 +236,7 @@ module mm_originator
     end
   end
   logic frame_ok;
-  assign frame_ok = frame_grant_i && own_resident < (FrameW+1)'(OwnQuota);
+  assign frame_ok = frame_grant_i && (solo_i || own_resident < (FrameW+1)'(OwnQuota));
 
   logic [VpW-1:0] vpage;
   page_entry_t    cur_page;
@@ -225,7 +244,8 @@ module mm_originator
   assign cur_page     = page_i[slot_q][vpage];
 
   logic [15:0] block;
-  assign block = 16'({NodeId, slot_q, vpage});
+  // The block names the allocation's originating node and its slot there.
+  assign block = 16'({alloc_i[slot_q].guid[GuidW-1], alloc_i[slot_q].orig_slot[SlotW-1:0], vpage});
 
   logic is_read;
   assign is_read = (req_q.op == OpGetRead);
@@ -297,6 +317,11 @@ module mm_originator
     respond_d        = respond_q;
     tag_d            = tag_q;
     guid_counter_d   = guid_counter_q;
+    other_counter_d  = counter_load_i ? counter_i : other_counter_q;
+    rec_wr_o         = 1'b0;
+    rec_wr_node_o    = NodeId;
+    rec_wr_slot_o    = slot_q;
+    rec_wr_data_o    = '0;
     timer_d          = timer_q;
     partner_done_d   = partner_done_q;
     local_done_d     = local_done_q;
@@ -352,7 +377,7 @@ module mm_originator
         timer_d      = '0;
         partner_done_d = 1'b0;
         local_done_d = 1'b0;
-        if (retries_q != '0 && !paging_empty) begin
+        if (retries_q != '0 && !paging_empty && !hold_i) begin
           // Queued requests first, once each, after every release.
           req_d        = paging_head;
           paging_pop   = 1'b1;
@@ -361,8 +386,8 @@ module mm_originator
           state_d      = Check;
         end else begin
           retries_d    = '0;
-          preq_ready_o = 1'b1;
-          if (preq_valid_i) begin
+          preq_ready_o = !hold_i;
+          if (preq_valid_i && !hold_i) begin
             req_d        = preq_i;
             from_queue_d = 1'b0;
             state_d      = Check;
@@ -380,6 +405,8 @@ module mm_originator
             OpAllocate: begin
               if (req_q.pages == '0 || req_q.pages > 8'(MaxPages)) begin
                 status_d = StBadPage;
+              end else if (!served(req_q.home)) begin
+                status_d = StNotLocal;
               end else if (!free_slot_found) begin
                 // Fig. 5 510/550: no local space.
                 status_d = req_q.immediate ? StDenied : StNull;
@@ -392,7 +419,7 @@ module mm_originator
             OpGetRead, OpGetWrite, OpReleasePtr, OpReleaseMem: begin
               if (!hit) begin
                 status_d = StUnknownGuid;
-              end else if (req_q.guid[GuidW-1] != NodeId) begin
+              end else if (!served(req_q.guid[GuidW-1])) begin
                 status_d = StNotLocal;
               end else if (req_q.op == OpReleaseMem) begin
                 scan_d  = '0;
@@ -487,18 +514,18 @@ module mm_originator
       AllocSend: begin
         slot_reserved_o[slot_q] = 1'b1;
         emit_start  = 1'b1;
-        emit_header = request(MsgAllocMem, tag_q, {NodeId, guid_counter_q[GuidW-2:0] + 1'b1}, '0, owner,
+        emit_header = request(MsgAllocMem, tag_q, new_guid, '0, owner,
                               32'(req_q.pages), {16'd0, 8'(slot_q), 4'd0, req_q.policy}, 1'b0);
         // Fig. 5 530: the local structures.
         alloc_wr_o.valid           = 1'b1;
         alloc_wr_o.slot            = 8'(slot_q);
         alloc_wr_o.entry.valid     = 1'b1;
-        alloc_wr_o.entry.guid      = {NodeId, guid_counter_q[GuidW-2:0] + 1'b1};
+        alloc_wr_o.entry.guid      = new_guid;
         alloc_wr_o.entry.pages     = req_q.pages;
         alloc_wr_o.entry.policy    = req_q.policy;
         alloc_wr_o.entry.owner     = owner;
         alloc_wr_o.entry.orig_slot = 8'(slot_q);
-        req_d.guid = {NodeId, guid_counter_q[GuidW-2:0] + 1'b1};
+        req_d.guid = new_guid;
         timer_d    = '0;
         state_d    = AllocWait;
       end
@@ -508,7 +535,11 @@ module mm_originator
           tag_d = tag_q + 1'b1;
           state_d = Respond;
           if (ans_status == StOk) begin
-            guid_counter_d = guid_counter_q + 1'b1;
+            if (req_q.home == NodeId) guid_counter_d = guid_counter_q + 1'b1;
+            else other_counter_d = other_counter_q + 1'b1;
+            rec_wr_o      = 1'b1;              // completed: into the record
+            rec_wr_node_o = req_q.home;
+            rec_wr_data_o = {1'b1, req_q.guid};
           end else begin
             status_d = ans_status;
             alloc_wr_o.valid = 1'b1;        // undo the local structures
@@ -788,6 +819,9 @@ module mm_originator
           alloc_wr_o.valid = 1'b1;
           alloc_wr_o.slot  = 8'(slot_q);
           alloc_wr_o.entry = '0;
+          rec_wr_o         = 1'b1;             // dismantled: out of the record
+          rec_wr_node_o    = alloc_i[slot_q].guid[GuidW-1];
+          rec_wr_data_o    = {1'b0, alloc_i[slot_q].guid};
           state_d = MemReleaseWait;
         end
       end
@@ -886,6 +920,7 @@ module mm_originator
       respond_q        <= 1'b1;
       tag_q            <= '0;
       guid_counter_q   <= '0;
+      other_counter_q  <= '0;
       timer_q          <= '0;
       partner_done_q   <= 1'b0;
       local_done_q     <= 1'b0;
@@ -910,6 +945,7 @@ module mm_originator
       respond_q        <= respond_d;
       tag_q            <= tag_d;
       guid_counter_q   <= guid_counter_d;
+      other_counter_q  <= other_counter_d;
       timer_q          <= timer_d;
       partner_done_q   <= partner_done_d;
       local_done_q     <= local_done_d;

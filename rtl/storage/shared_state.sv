@@ -24,9 +24,8 @@ module shared_state #(
   // records: one writer per node (its own record, or the one it has taken over)
   input  logic [1:0]       rec_wr_valid_i,
   input  logic             rec_wr_node_i [2],   // whose record
-  input  logic             rec_wr_counter_i [2], // 1: the GUID counter, 0: a slot entry
   input  logic [SlotW-1:0] rec_wr_slot_i [2],
-  input  logic [16:0]      rec_wr_data_i [2],   // {valid, GUID} or the counter in [14:0]
+  input  logic [16:0]      rec_wr_data_i [2],   // {valid, GUID}: a new GUID is also the counter
   input  logic             rec_rd_node_i [2],
   input  logic [SlotW-1:0] rec_rd_slot_i [2],
   output logic [16:0]      rec_rd_entry_o [2],
@@ -53,8 +52,8 @@ module shared_state #(
       end
       for (int n = 0; n < 2; n++) begin
         if (rec_wr_valid_i[n]) begin
-          if (rec_wr_counter_i[n]) counter_q[rec_wr_node_i[n]] <= rec_wr_data_i[n][14:0];
-          else entry_q[rec_wr_node_i[n]][rec_wr_slot_i[n]] <= rec_wr_data_i[n];
+          entry_q[rec_wr_node_i[n]][rec_wr_slot_i[n]] <= rec_wr_data_i[n];
+          if (rec_wr_data_i[n][16]) counter_q[rec_wr_node_i[n]] <= rec_wr_data_i[n][14:0];
         end
       end
     end

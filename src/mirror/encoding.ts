@@ -130,6 +130,8 @@ export interface ProcRequest {
   op: ProcOp;
   pid: number;
   immediate?: boolean;
+  /** Allocate: the node of the asking process (defaults to the node it is sent to; the other one after a takeover). */
+  home?: number;
   guid?: number;
   page?: number;
   pages?: number;
@@ -142,6 +144,7 @@ export function encodeProcRequest(request: ProcRequest): bigint {
     (checked('op', request.op, 3) << 53n) |
     (checked('pid', request.pid, 3) << 50n) |
     ((request.immediate ? 1n : 0n) << 49n) |
+    (checked('home', request.home ?? 0, 1) << 48n) |
     (checked('guid', request.guid ?? 0, 16) << 32n) |
     (checked('page', request.page ?? 0, 8) << 24n) |
     (checked('pages', request.pages ?? 0, 8) << 16n) |

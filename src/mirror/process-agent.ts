@@ -89,8 +89,16 @@ export class ProcessAgent {
     return this.expect(tag);
   }
 
-  allocate(pid: number, pages: number, options: { policy?: number; immediate?: boolean } = {}) {
-    return this.request({ op: ProcOp.Allocate, pid, pages, policy: options.policy ?? 0, immediate: options.immediate ?? false });
+  /** `home`: the node of the asking process (this node unless it has taken the other one's processes over). */
+  allocate(pid: number, pages: number, options: { policy?: number; immediate?: boolean; home?: number } = {}) {
+    return this.request({
+      op: ProcOp.Allocate,
+      pid,
+      pages,
+      policy: options.policy ?? 0,
+      immediate: options.immediate ?? false,
+      home: options.home ?? (this.node === 'a' ? 0 : 1),
+    });
   }
 
   getRead(pid: number, guid: number, page: number) {

@@ -161,21 +161,6 @@ simTest('the host as originating partner: each message answered as Fig. 10 says'
   expect((await env.views.b.state()).allocs).toEqual([]);
 });
 
-simTest('a cut link: both nodes see it down, requests answer partner-down, and traffic resumes after', async ({ sim }) => {
-  const env = await MirrorEnv.start(sim);
-  const dut = sim.dut;
-  const { guid } = await env.processes.a.allocate(0, 2);
-  dut.fault_cut_i.value = 1;
-  await dut.a_link_up_o.waitFor(0, { clock: dut.clk_i, budget: 2000 });
-  await dut.b_link_up_o.waitFor(0, { clock: dut.clk_i, budget: 2000 });
-  expect((await env.processes.a.getRead(0, guid, 0)).status).toBe(Status.PartnerDown);
-  expect((await env.processes.b.allocate(1, 1)).status).toBe(Status.PartnerDown);
-  dut.fault_cut_i.value = 0;
-  await dut.a_link_up_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
-  await dut.b_link_up_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
-  expect((await env.processes.a.getRead(0, guid, 0)).status).toBe(Status.Ok);
-});
-
 simTest('lossy link: drops, corruption and delay are retransmitted and the pages still mirror', async ({ sim, random }) => {
   const env = await MirrorEnv.start(sim);
   const dut = sim.dut;
@@ -213,7 +198,7 @@ simTest('lossy link: drops, corruption and delay are retransmitted and the pages
   expect(await env.views.b.frame(pb.frame)).toEqual(data);
 });
 
-simTest('a failed partner is answered by a timeout or partner-down, never a hang', async ({ sim }) => {
+simTest('a failed partner is answered by a timeout or partner-down, never a hang; then the survivor serves alone', async ({ sim }) => {
   const env = await MirrorEnv.start(sim);
   const dut = sim.dut;
   const { guid } = await env.processes.a.allocate(0, 1);
@@ -221,8 +206,9 @@ simTest('a failed partner is answered by a timeout or partner-down, never a hang
   const response = await env.processes.a.getRead(0, guid, 0);
   expect([Status.PartnerDown, Status.PartnerTimeout]).toContain(response.status);
   await dut.a_link_up_o.waitFor(0, { clock: dut.clk_i, budget: 2000 });
-  expect((await env.processes.a.getWrite(0, guid, 0)).status).toBe(Status.PartnerDown);
-  await ClockCycles(dut.clk_i, 10);
+  await dut.a_solo_o.waitFor(1, { clock: dut.clk_i, budget: 2000 });
+  expect((await env.processes.a.getWrite(0, guid, 0)).status).toBe(Status.Ok);
+  expect((await env.views.a.state()).pages.get(guid)![0]).toMatchObject({ resident: true, writeLocked: true, writeOwner: ownerOf(0, 0) });
 });
 
 simTest('allocation space: denied at once when immediate, granted after a release otherwise', async ({ sim }) => {

@@ -1,0 +1,125 @@
+// Failover: when a node fails its partner takes its allocations over from
+// the mirror and its processes carry on there; with the link cut and both
+// alive, exactly one node keeps serving.
+import { expect } from 'vitest';
+import { mirrorDesign } from '../../src/mirror/design.js';
+import { MirrorEnv } from '../../src/mirror/env.js';
+import { Status, ownerOf } from '../../src/mirror/encoding.js';
+import { ClockCycles } from '../../src/sim/triggers.js';
+import { createSimTest } from '../../src/vitest/sim-test.js';
+
+const simTest = createSimTest({ design: mirrorDesign() });
+
+function diskBlock(env: MirrorEnv, node: number, slot: number, page: number): number {
+  return ((node * env.config.maxAllocs + slot) * env.config.maxPages + page) * env.config.pageWords;
+}
+
+simTest('A fails: B takes over its allocations; A\'s processes carry on at B with every acknowledged write', async ({ sim, random }) => {
+  const env = await MirrorEnv.start(sim);
+  const dut = sim.dut;
+  const [a, b] = [env.processes.a, env.processes.b];
+  const words = env.config.pageWords;
+  const acknowledged = Array.from({ length: words }, () => random.int(0, 0xffff_ffff));
+  const g = (await a.allocate(1, 3)).guid;
+  expect((await a.getWrite(1, g, 0)).status).toBe(Status.Ok);
+  for (let offset = 0; offset < words; offset++) await a.access({ write: true, pid: 1, guid: g, page: 0, offset, wdata: acknowledged[offset] });
+  expect((await a.releasePointer(1, g, 0)).status).toBe(Status.Ok);
+  // At the failure A's processes hold a read pointer and a write pointer with unreleased writes.
+  expect((await a.getRead(2, g, 1)).status).toBe(Status.Ok);
+  expect((await a.getWrite(3, g, 0)).status).toBe(Status.Ok);
+  await a.access({ write: true, pid: 3, guid: g, page: 0, offset: 0, wdata: 0xdead_beef });
+  const h = (await b.allocate(4, 1)).guid;
+  await env.quiesce();
+
+  dut.a_fail_i.value = 1;
+  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  const state = await env.views.b.state();
+  expect(state.allocs.map((alloc) => alloc.guid).sort()).toEqual([g, h].sort());
+  const pages = state.pages.get(g)!;
+  // The failed node's pointers are void: its processes' locks are gone; the data is the acknowledged page.
+  expect(pages[1]).toMatchObject({ resident: true, readCount: 0, readOwners: 0, writeLocked: false });
+  expect(pages[0]).toMatchObject({ resident: true, writeLocked: false });
+  expect(await env.views.b.frame(pages[0]!.frame)).toEqual(acknowledged);
+  expect(Number(await dut.u_node_b.u_mm.stat_takeovers.value)).toBe(1);
+
+  // A's process 1 carries on at B: read pointer, the acknowledged words, a write and its release.
+  expect((await b.getRead(1, g, 0)).status).toBe(Status.Ok);
+  for (const offset of [0, 5, words - 1]) {
+    expect(await b.access({ write: false, pid: 1, guid: g, page: 0, offset })).toEqual({ status: Status.Ok, rdata: acknowledged[offset] });
+  }
+  expect((await b.releasePointer(1, g, 0)).status).toBe(Status.Ok);
+  expect((await b.getWrite(1, g, 2)).status).toBe(Status.Ok);
+  await b.access({ write: true, pid: 1, guid: g, page: 2, offset: 3, wdata: 0x1234_5678 });
+  expect((await b.releasePointer(1, g, 2)).status).toBe(Status.Ok);
+  // A new allocation for A's process continues A's GUIDs (the counter came back from A's record).
+  const next = await b.allocate(5, 2, { home: 0 });
+  expect(next.status).toBe(Status.Ok);
+  expect(next.guid).toBe(g + 1);
+  // B's own processes are served as before; B's process cannot use A's allocation as its own.
+  expect((await b.getRead(4, h, 0)).status).toBe(Status.Ok);
+  expect((await b.access({ write: false, pid: 4, guid: g, page: 0, offset: 0 })).status).toBe(Status.NotOwner);
+
+  await env.quiesce();
+  const after = await env.views.b.state();
+  expect(after.pages.get(g)![2]).toMatchObject({ resident: true, writeLocked: false });
+  expect((await env.views.b.frame(after.pages.get(g)![2]!.frame))[3]).toBe(0x1234_5678);
+  // B destaged the taken-over pages itself: the disk holds the acknowledged page.
+  const slot = after.allocs.find((alloc) => alloc.guid === g)!.origSlot;
+  const disk = await sim.memory('u_disk.blocks_q').readAll(diskBlock(env, 0, slot, 0), words);
+  expect(disk.map(Number)).toEqual(acknowledged);
+});
+
+simTest('an allocation in flight when its node fails is dropped by the takeover: nothing half-applied', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const dut = sim.dut;
+  const kept = (await env.processes.a.allocate(0, 2)).guid;
+  expect((await env.processes.a.getRead(0, kept, 1)).status).toBe(Status.Ok);
+  await env.quiesce();
+  const framesBefore = (await env.views.b.state()).freeFrames;
+  // Fail A the moment B's partner side creates the next allocation, before A hears back.
+  const write = sim.signal('u_node_b.u_mm.part_alloc_wr');
+  void env.processes.a.allocate(1, 2);
+  await write.waitFor(1n << BigInt(write.width - 1), { clock: dut.clk_i, mask: 1n << BigInt(write.width - 1), budget: 5000 });
+  dut.a_fail_i.value = 1;
+  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  const state = await env.views.b.state();
+  expect(state.allocs.map((alloc) => alloc.guid)).toEqual([kept]);
+  expect(state.freeFrames).toBe(framesBefore);
+  expect(state.pages.get(kept)![1]).toMatchObject({ resident: true, readCount: 0 });
+});
+
+simTest('split brain: with the link cut and both alive, exactly one node wins the reservation and serves alone; the other fences itself', async ({ sim }) => {
+  const env = await MirrorEnv.start(sim);
+  const dut = sim.dut;
+  const ga = (await env.processes.a.allocate(0, 1)).guid;
+  const gb = (await env.processes.b.allocate(2, 1)).guid;
+  expect((await env.processes.b.getWrite(2, gb, 0)).status).toBe(Status.Ok);
+  await env.processes.b.access({ write: true, pid: 2, guid: gb, page: 0, offset: 1, wdata: 77 });
+  expect((await env.processes.b.releasePointer(2, gb, 0)).status).toBe(Status.Ok);
+  await env.quiesce();
+  dut.fault_cut_i.value = 1;
+  // Both see the link go down, both claim the reservation; the first claim wins.
+  await dut.a_link_up_o.waitFor(0, { clock: dut.clk_i, budget: 2000 });
+  await dut.b_link_up_o.waitFor(0, { clock: dut.clk_i, budget: 2000 });
+  await ClockCycles(dut.clk_i, 200);
+  const solo = { a: Number(await dut.a_solo_o.value), b: Number(await dut.b_solo_o.value) };
+  const fenced = { a: Number(await dut.a_fenced_o.value), b: Number(await dut.b_fenced_o.value) };
+  console.log(`[mirrorsim] split brain: solo ${JSON.stringify(solo)}, fenced ${JSON.stringify(fenced)}`);
+  expect(solo.a + solo.b).toBe(1);
+  const winner = solo.a === 1 ? 'a' : 'b';
+  const loser = winner === 'a' ? 'b' : 'a';
+  expect(fenced).toEqual({ [winner]: 0, [loser]: 1 });
+  // The loser holds nothing any more; the winner holds both nodes' allocations.
+  expect((await env.views[loser].state()).allocs).toEqual([]);
+  expect((await env.views[winner].state()).allocs.map((alloc) => alloc.guid).sort()).toEqual([ga, gb].sort());
+  // B's process carries on at the winner with what B had acknowledged.
+  const server = env.processes[winner];
+  expect((await server.getRead(2, gb, 0)).status).toBe(Status.Ok);
+  expect(await server.access({ write: false, pid: 2, guid: gb, page: 0, offset: 1 })).toEqual({ status: Status.Ok, rdata: 77 });
+  expect((await env.views[winner].state()).pages.get(gb)![0]!.readOwners).toBe(1 << ownerOf(1, 2));
+  // Healing the cut does not bring the fenced node back by itself: it stays silent until resynchronized.
+  dut.fault_cut_i.value = 0;
+  await ClockCycles(dut.clk_i, 500);
+  expect(Number(await dut[`${loser}_fenced_o`].value)).toBe(1);
+  expect(Number(await dut[`${winner}_link_up_o`].value)).toBe(0);
+});
