@@ -96,10 +96,12 @@ module mm_partner
   logic [GuidW-1:0] guid;
   logic [15:0] page_num;
   logic [OwnerW-1:0] owner;
-  assign kind     = header_type(hdr_q);
-  assign guid     = header_guid(hdr_q);
-  assign page_num = header_page(hdr_q);
-  assign owner    = header_owner(hdr_q);
+  logic        has_payload;  // a payload follows (mm_msg_rx: only a whole page, only on a good write page)
+  assign kind        = header_type(hdr_q);
+  assign guid        = header_guid(hdr_q);
+  assign page_num    = header_page(hdr_q);
+  assign owner       = header_owner(hdr_q);
+  assign has_payload = header_has_payload(hdr_q) && !bad_q;
 
   // GUID lookup over the allocation table.
   logic             hit;
@@ -272,7 +274,10 @@ module mm_partner
       Decode: begin
         slot_d        = hit_slot;
         ans_payload_d = 1'b0;
-        state_d       = Answer;
+        // An answer leaves only once the message has been taken whole: a
+        // payload not copied into a frame (a refused write page) is drained
+        // first, whatever the refusal.
+        state_d       = has_payload ? DrainPayload : Answer;
         if (bad_q) begin
           ans_d = complete(StBadRequest);
         end else if (kind == MsgSpaceReq) begin
@@ -280,15 +285,19 @@ module mm_partner
           ans_d  = answer(AnsSpaceStatus, 32'(free_count_i),
                           {30'd0, free_slot_found, 32'(free_count_i) >= hdr_q.arg0}, 1'b0);
           ans2_d = complete(StOk);
-          state_d = Answer;
         end else if (kind == MsgSenseReq) begin
-          unique case (sense_what_e'(hdr_q.arg0[3:0]))
-            SenseFreeFrames: ans_d = answer(AnsSenseInfo, 32'(free_count_i), 32'(Frames), 1'b0);
-            SenseAllocs:     ans_d = answer(AnsSenseInfo, 32'(live_allocs), 32'(guid_counter_i), 1'b0);
-            SenseQueues:     ans_d = answer(AnsSenseInfo, 32'(queue_depths_i), '0, 1'b0);
-            SenseNode:       ans_d = answer(AnsSenseInfo, 32'(NodeId), 32'(link_up_i), 1'b0);
-            default:         ans_d = complete(StBadRequest);
-          endcase
+          // The whole of arg0 names what to sense: only 0-3 name anything.
+          if (hdr_q.arg0 > 32'(SenseNode)) begin
+            ans_d = complete(StBadRequest);
+          end else begin
+            unique case (sense_what_e'(hdr_q.arg0[3:0]))
+              SenseFreeFrames: ans_d = answer(AnsSenseInfo, 32'(free_count_i), 32'(Frames), 1'b0);
+              SenseAllocs:     ans_d = answer(AnsSenseInfo, 32'(live_allocs), 32'(guid_counter_i), 1'b0);
+              SenseQueues:     ans_d = answer(AnsSenseInfo, 32'(queue_depths_i), '0, 1'b0);
+              SenseNode:       ans_d = answer(AnsSenseInfo, 32'(NodeId), 32'(link_up_i), 1'b0);
+              default:         ans_d = complete(StBadRequest);
+            endcase
+          end
         end else if (!(kind inside {[MsgAllocMem:MsgReleasePtr]})) begin
           ans_d = complete(StBadRequest);
         end else if (guid[GuidW-1] == NodeId) begin
@@ -325,9 +334,7 @@ module mm_partner
           ans_payload_d = 1'b1;
         end else if (!page_in_range) begin
           ans_d = complete(StBadPage);
-          if (kind == MsgWritePage) state_d = DrainPayload;
         end else begin
-          state_d = Answer;
           unique case (kind)
             MsgLockReq: begin
               ans_d = answer(AnsLockStatus, lock_state_word(cur_page, cur_modified), 32'(cur_page.read_owners), 1'b0);
@@ -335,7 +342,6 @@ module mm_partner
             MsgWritePage: begin
               if (!cur_page.resident) begin
                 ans_d   = complete(StBadPage);
-                state_d = DrainPayload;
               end else begin
                 state_d = Receive;
               end
@@ -346,7 +352,6 @@ module mm_partner
               end else if (!cur_page.resident) begin
                 state_d = PageIn;
               end else begin
-                state_d = Answer;
                 ans_d   = complete(StOk);
                 // Fig. 10 1085/1092: set the lock and its owner.
                 page_wr_o.valid = 1'b1;

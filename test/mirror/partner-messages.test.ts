@@ -12,7 +12,9 @@ import { MsgType, Status, encodeMessage, ownerOf, type Message } from '../../src
 import type { PartnerAgent } from '../../src/mirror/partner-agent.js';
 import type { NodeState, NodeView, PageEntry } from '../../src/mirror/state.js';
 import type { Random } from '../../src/sim/random.js';
-import { withTimeout } from '../../src/sim/triggers.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+import type { StreamMonitor } from '../../src/sim/streams.js';
+import { ClockCycles, withTimeout } from '../../src/sim/triggers.js';
 
 const simTest = createSimTest({ design: mirrorDesign() });
 
@@ -118,10 +120,52 @@ async function expectStillServing(host: PartnerAgent, view: NodeView, guid: numb
   }
 }
 
+/**
+ * Node B still takes messages from the link too (the link and the injection
+ * port share its receiver): a process on A allocates, B mirrors it, A
+ * releases it again, and B ends as it was.
+ */
+async function expectLinkServing(env: MirrorEnv): Promise<void> {
+  await env.quiesce();
+  const before = await snapshot(env, env.views.b);
+  const made = await env.processes.a.allocate(4, 2, { immediate: true });
+  expect(made.status).toBe(Status.Ok);
+  await env.quiesce();
+  expect((await env.views.b.state()).allocs.map((entry) => entry.guid)).toContain(made.guid);
+  expect((await env.processes.a.releaseMemory(4, made.guid)).status).toBe(Status.Ok);
+  await env.quiesce();
+  expect(await snapshot(env, env.views.b)).toEqual(before);
+}
+
+/** Every beat that moves on a node's injection port and its answer port from now on, with its time. */
+interface InjectionWatch {
+  taken: StreamMonitor;
+  answered: StreamMonitor;
+}
+
+async function watchInjection(sim: Simulator, node: 'a' | 'b'): Promise<InjectionWatch> {
+  const dut = sim.dut;
+  const p = (name: string) => dut[`${node}_${name}`];
+  const taken = await sim.streamMonitor({ name: `${node}_inj_watch`, clock: dut.clk_i, valid: p('inj_valid_i'), ready: p('inj_ready_o'), data: [p('inj_last_i')] });
+  const answered = await sim.streamMonitor({ name: `${node}_injans_watch`, clock: dut.clk_i, valid: p('injans_valid_o'), ready: p('injans_ready_i'), data: [p('injans_last_o')] });
+  return { taken, answered };
+}
+
+/**
+ * The node took the `words` words of the message just answered, and its
+ * answer (4 words) began only after the last of them: a refused message is
+ * taken whole before it is answered.
+ */
+async function expectTakenWholeBeforeAnswer(watch: InjectionWatch, words: number): Promise<void> {
+  const taken = await watch.taken.collect(words);
+  expect(taken.map((item) => Number(item.data[0]))).toEqual([...Array<number>(words - 1).fill(0), 1]);
+  const answer = await watch.answered.collect(4);
+  expect(answer[0]!.time).toBeGreaterThan(taken[words - 1]!.time);
+  expect(Number(answer[3]!.data[0])).toBe(1);
+}
+
 describe('an unknown GUID', () => {
-  // Write page is not in this list: the RTL answers it unknown GUID but never
-  // drains its payload, so the node takes no message (from the host or the
-  // link) after it. simTest has no `.fails` to hold that test until it is fixed.
+  // Write page has a test of its own below: its payload has to be drained.
   const requests: ReadonlyArray<[string, Request]> = [
     ['release memory', { type: MsgType.ReleaseMem, owner: ownerOf(0, 5) }],
     ['lock request', { type: MsgType.LockReq, page: 1 }],
@@ -140,6 +184,16 @@ describe('an unknown GUID', () => {
       await expectStillServing(host, view, guid);
     });
   }
+
+  simTest('write page with an unknown GUID is answered unknown GUID once its payload is drained, and changes nothing', async ({ sim, random }) => {
+    const env = await MirrorEnv.start(sim);
+    const { host, view, guid, writer } = await allocationInUse(env, random);
+    const watch = await watchInjection(sim, 'b');
+    await expectRefused(env, host, view, { type: MsgType.WritePage, tag: 9, guid: UNKNOWN_GUID, page: 2, owner: writer, payload: pageData(env, random) }, Status.UnknownGuid);
+    await expectTakenWholeBeforeAnswer(watch, 4 + env.config.pageWords);
+    await expectStillServing(host, view, guid);
+    await expectLinkServing(env);
+  });
 
   simTest('space and sense requests name no allocation: any GUID in them is ignored and nothing changes', async ({ sim, random }) => {
     const env = await MirrorEnv.start(sim);
@@ -340,7 +394,7 @@ describe('out of order', () => {
 });
 
 describe('refused messages', () => {
-  simTest('a GUID of the receiving node itself: not local for every message that names an allocation, nothing changes', async ({ sim }) => {
+  simTest('a GUID of the receiving node itself: not local for every message that names an allocation, nothing changes', async ({ sim, random }) => {
     const env = await MirrorEnv.start(sim);
     const own = await env.processes.b.allocate(3, 2);
     expect(own.status).toBe(Status.Ok);
@@ -350,7 +404,6 @@ describe('refused messages', () => {
     const host = env.partners.b;
     const view = env.views.b;
     const owner = ownerOf(1, 3);
-    // Write page is left out, as with an unknown GUID: its payload is never drained.
     const requests: Request[] = [
       { type: MsgType.AllocMem, guid: 0x8055, owner, arg0: 1 },
       { type: MsgType.AllocMem, guid: own.guid, owner, arg0: 1 },
@@ -361,10 +414,14 @@ describe('refused messages', () => {
       { type: MsgType.AllocWrite, guid: own.guid, page: 0, owner: ownerOf(1, 4) },
       { type: MsgType.ReleasePtr, guid: own.guid, page: 0, owner },
       { type: MsgType.ReleasePtr, guid: own.guid, page: 0, owner, arg1: 2 },
+      // The page is resident here (the process holds it): its frame must not be written.
+      { type: MsgType.WritePage, guid: own.guid, page: 0, owner, payload: pageData(env, random) },
     ];
     for (const [index, request] of requests.entries()) {
       await expectRefused(env, host, view, { ...request, tag: 1 + index }, Status.NotLocal);
     }
+    // The link still delivers: a process on A allocates (through B) and releases.
+    await expectLinkServing(env);
     // The node's own process still holds its read pointer and reads through it.
     expect((await env.processes.b.access({ write: false, pid: 3, guid: own.guid, page: 0, offset: 0 })).status).toBe(Status.Ok);
     expect((await env.processes.b.releaseMemory(3, own.guid)).status).toBe(Status.Ok);
@@ -452,6 +509,176 @@ describe('refused messages', () => {
       expect(await ask(host, { type: MsgType.SenseReq, tag: 11, arg0: what })).toMatchObject({ type: MsgType.Complete, tag: 11, arg1: Status.BadRequest });
       expect(await snapshot(env, view)).toEqual(before);
     }
+    await expectStillServing(host, view, guid);
+  });
+});
+
+describe('a payload where none belongs, or not one page', () => {
+  // Every request but write page is four words; docs/rtl.md: a message of the
+  // wrong length is a bad request, changes nothing, and is taken whole (its
+  // payload drained) before the answer leaves.
+  const carriers: ReadonlyArray<[string, (guid: number) => Request]> = [
+    ['message type 0', () => ({ type: MsgType.None })],
+    ['space request', () => ({ type: MsgType.SpaceReq, arg0: 1 })],
+    ['allocate memory', () => ({ type: MsgType.AllocMem, guid: 0x0050, owner: ownerOf(0, 1), arg0: 2 })],
+    ['release memory', (guid) => ({ type: MsgType.ReleaseMem, guid, owner: ownerOf(0, 5) })],
+    ['lock request', (guid) => ({ type: MsgType.LockReq, guid, page: 1 })],
+    ['read header', (guid) => ({ type: MsgType.ReadHeader, guid })],
+    ['sense request', () => ({ type: MsgType.SenseReq, arg0: 0 })],
+    ['allocate read with page-in', (guid) => ({ type: MsgType.AllocRead, guid, page: 0, owner: ownerOf(0, 1), arg1: 1 })],
+    ['allocate write of a resident page', (guid) => ({ type: MsgType.AllocWrite, guid, page: 1, owner: ownerOf(0, 5) })],
+    ['release pointer', (guid) => ({ type: MsgType.ReleasePtr, guid, page: 2, owner: ownerOf(0, 6) })],
+  ];
+  for (const [name, make] of carriers) {
+    simTest(`${name} carrying a payload: bad request once the payload is drained, nothing changes, the node answers after`, async ({ sim, random }) => {
+      const env = await MirrorEnv.start(sim);
+      const { host, view, guid } = await allocationInUse(env, random);
+      const watch = await watchInjection(sim, 'b');
+      const payload = [random.int(0, 0xffff_ffff), random.int(0, 0xffff_ffff)];
+      await expectRefused(env, host, view, { ...make(guid), tag: 9, payload }, Status.BadRequest);
+      await expectTakenWholeBeforeAnswer(watch, 4 + payload.length);
+      // Exactly one answer: the next one is the lock status asked for next.
+      await expectStillServing(host, view, guid);
+      await expectLinkServing(env);
+    });
+  }
+
+  simTest('lock request carrying a whole page: bad request, nothing changes, the node answers after', async ({ sim, random }) => {
+    const env = await MirrorEnv.start(sim);
+    const { host, view, guid } = await allocationInUse(env, random);
+    await expectRefused(env, host, view, { type: MsgType.LockReq, tag: 9, guid, page: 2, payload: pageData(env, random) }, Status.BadRequest);
+    await expectStillServing(host, view, guid);
+  });
+
+  const lengths: ReadonlyArray<[string, (pageWords: number) => number]> = [
+    ['one word', () => 1],
+    ['half a page', (pageWords) => pageWords / 2],
+    ['a page less one word', (pageWords) => pageWords - 1],
+    ['a page and one word', (pageWords) => pageWords + 1],
+    ['two pages', (pageWords) => 2 * pageWords],
+  ];
+  for (const [name, length] of lengths) {
+    simTest(`write page of ${name}: bad request, the frame is not touched, a whole page is written after`, async ({ sim, random }) => {
+      const env = await MirrorEnv.start(sim);
+      const { host, view, guid, writer, data } = await allocationInUse(env, random);
+      const frame = (await view.state()).pages.get(guid)![2]!.frame;
+      const watch = await watchInjection(sim, 'b');
+      const payload = Array.from({ length: length(env.config.pageWords) }, () => random.int(0, 0xffff_ffff));
+      await expectRefused(env, host, view, { type: MsgType.WritePage, tag: 9, guid, page: 2, owner: writer, payload }, Status.BadRequest);
+      await expectTakenWholeBeforeAnswer(watch, 4 + payload.length);
+      expect(await view.frame(frame)).toEqual(data);
+      await expectStillServing(host, view, guid);
+      // A write page of one page is still written, into the same frame.
+      const before = await snapshot(env, view);
+      const page = pageData(env, random);
+      const write = { type: MsgType.WritePage, tag: 30, guid, page: 2, owner: writer, payload: page };
+      expectComplete(await ask(host, write), write, Status.Ok);
+      const after = await snapshot(env, view);
+      expect(after.state).toEqual(before.state);
+      expect(after.memory).toEqual(before.memory.map((words, index) => (index === frame ? page : words)));
+      await expectLinkServing(env);
+    });
+  }
+
+  simTest('write page of the header alone (no payload announced or sent): bad request, nothing changes, the node answers after', async ({ sim, random }) => {
+    const env = await MirrorEnv.start(sim);
+    const { host, view, guid, writer } = await allocationInUse(env, random);
+    await expectRefused(env, host, view, { type: MsgType.WritePage, tag: 9, guid, page: 2, owner: writer }, Status.BadRequest);
+    await expectStillServing(host, view, guid);
+    await expectLinkServing(env);
+  });
+
+  simTest('write page whose payload is not announced: bad request once the payload is drained', async ({ sim, random }) => {
+    const env = await MirrorEnv.start(sim);
+    const { host, view, guid, writer } = await allocationInUse(env, random);
+    const watch = await watchInjection(sim, 'b');
+    const before = await snapshot(env, view);
+    host.sendWords([...encodeMessage({ type: MsgType.WritePage, tag: 9, guid, page: 2, owner: writer }), ...pageData(env, random)]);
+    expect(await answer(host)).toMatchObject({ type: MsgType.Complete, tag: 9, guid, page: 2, arg1: Status.BadRequest });
+    await expectTakenWholeBeforeAnswer(watch, 4 + env.config.pageWords);
+    expect(await snapshot(env, view)).toEqual(before);
+    await expectStillServing(host, view, guid);
+  });
+});
+
+describe('the injection port carries requests only', () => {
+  const answers: ReadonlyArray<[string, Request]> = [
+    ['complete', { type: MsgType.Complete, arg1: Status.Ok }],
+    ['space status', { type: MsgType.SpaceStatus, arg0: 8, arg1: 0b11 }],
+    ['lock status', { type: MsgType.LockStatus, page: 1, arg0: 0x8000 }],
+    ['header', { type: MsgType.Header, arg0: 3 }],
+    ['header with its payload', { type: MsgType.Header, arg0: 3, payload: [0x0042_0305, 0x0000_0105, 0, 0, 0, 0, 0, 0] }],
+    ['sense info', { type: MsgType.SenseInfo, arg0: 1, arg1: 1 }],
+  ];
+  for (const [name, message] of answers) {
+    simTest(`an answer (${name}) injected: bad request on the injection port, nothing changes, the originator sees nothing`, async ({ sim, random }) => {
+      const env = await MirrorEnv.start(sim);
+      const { host, view, guid } = await allocationInUse(env, random);
+      const responses = env.processes.b.log.length;
+      await expectRefused(env, host, view, { ...message, tag: 9, guid }, Status.BadRequest);
+      await expectStillServing(host, view, guid);
+      expect(env.processes.b.log).toHaveLength(responses);
+      await expectLinkServing(env);
+    });
+  }
+
+  simTest('answers injected with the tag the originator waits for: bad request, the originator takes only its partner\'s answers', async ({ sim }) => {
+    const env = await MirrorEnv.start(sim);
+    const dut = sim.dut;
+    const host = env.partners.b;
+    // Slow the link both ways (below any retransmission) so the injected
+    // answers arrive well before the real ones.
+    dut.fault_delay_ab_i.value = 40;
+    dut.fault_delay_ba_i.value = 40;
+    const made = env.processes.b.allocate(2, 1, { immediate: true });
+    // B's space request leaving on the link names the tag B waits for.
+    const tx = sim.signal('u_node_b.tx_data_o');
+    await sim.signal('u_node_b.tx_valid_o').waitFor(1, { clock: dut.clk_i, budget: 1000 });
+    const header = await tx.readNumber();
+    expect(header >>> 28).toBe(MsgType.SpaceReq);
+    const tag = (header >>> 20) & 0xff;
+    // What would deny the allocation if the originator took it: no frames, no slot.
+    const fakes: Request[] = [
+      { type: MsgType.SpaceStatus, tag, srcNode: 0, arg0: 0, arg1: 0 },
+      { type: MsgType.Complete, tag, srcNode: 0, arg1: Status.NoSlot },
+    ];
+    for (const fake of fakes) {
+      expect(await ask(host, fake)).toMatchObject({ type: MsgType.Complete, tag, arg1: Status.BadRequest });
+    }
+    const response = await made;
+    dut.fault_delay_ab_i.value = 0;
+    dut.fault_delay_ba_i.value = 0;
+    expect(response.status).toBe(Status.Ok);
+    await env.quiesce();
+    for (const view of [env.views.a, env.views.b]) {
+      expect((await view.state()).allocs.map((entry) => entry.guid)).toEqual([response.guid]);
+    }
+    await ClockCycles(dut.clk_i, 10);
+    expect(env.processes.b.log).toHaveLength(1);
+  });
+});
+
+describe('sense requests', () => {
+  simTest('arg0 other than 0-3 is a bad request, whatever its low bits; 0-3 are answered; nothing changes', async ({ sim, random }) => {
+    const env = await MirrorEnv.start(sim);
+    const { host, view, guid } = await allocationInUse(env, random);
+    const before = await snapshot(env, view);
+    let tag = 10;
+    for (const what of [0x10, 0x11, 0x12, 0x13, 0x100, 0x8000_0000, 0x8000_0003, 0xffff_fff0]) {
+      expect(await ask(host, { type: MsgType.SenseReq, tag, arg0: what })).toMatchObject({ type: MsgType.Complete, tag, arg1: Status.BadRequest });
+      tag++;
+    }
+    const answers: ReadonlyArray<Partial<Message>> = [
+      { arg0: env.config.frames - 2, arg1: env.config.frames }, // free frames, frames
+      { arg0: 1 }, // live allocations (arg1: the GUID counter)
+      { arg0: 0, arg1: 0 }, // queue depths
+      { arg0: 1, arg1: 1 }, // node B, link up
+    ];
+    for (const [what, fields] of answers.entries()) {
+      expect(await ask(host, { type: MsgType.SenseReq, tag, arg0: what })).toMatchObject({ type: MsgType.SenseInfo, tag, ...fields });
+      tag++;
+    }
+    expect(await snapshot(env, view)).toEqual(before);
     await expectStillServing(host, view, guid);
   });
 });
