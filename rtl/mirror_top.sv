@@ -109,7 +109,7 @@ module mirror_top
   // ---------------------------------------------------------------------------
   // Shared storage's control area: the reservation and the node records
   // ---------------------------------------------------------------------------
-  logic [1:0]       claim, rec_wr, down;
+  logic [1:0]       claim, give_back, rec_wr;
   logic             reservation_held, reservation_holder;
   logic             rec_wr_node [2];
   logic [SlotW-1:0] rec_wr_slot [2], rec_rd_slot [2];
@@ -123,7 +123,7 @@ module mirror_top
     .clk_i            (clk_i),
     .rst_ni           (rst_ni),
     .claim_i          (claim),
-    .release_i        (2'b00),
+    .release_i        (give_back),
     .held_o           (reservation_held),
     .holder_o         (reservation_holder),
     .rec_wr_valid_i   (rec_wr),
@@ -152,6 +152,7 @@ module mirror_top
     .fail_i           (a_fail_i),
     .link_up_i        (a_link_up_o),
     .claim_o          (claim[0]),
+    .release_o        (give_back[0]),
     .held_i           (reservation_held),
     .holder_i         (reservation_holder),
     .rec_wr_o         (rec_wr[0]),
@@ -164,7 +165,6 @@ module mirror_top
     .solo_o           (a_solo_o),
     .fenced_o         (a_fenced_o),
     .returned_o       (a_returned_o),
-    .down_o           (down[0]),
     .preq_valid_i     (a_preq_valid_i),
     .preq_ready_o     (a_preq_ready_o),
     .preq_i           (a_preq_i),
@@ -225,6 +225,7 @@ module mirror_top
     .fail_i           (b_fail_i),
     .link_up_i        (b_link_up_o),
     .claim_o          (claim[1]),
+    .release_o        (give_back[1]),
     .held_i           (reservation_held),
     .holder_i         (reservation_holder),
     .rec_wr_o         (rec_wr[1]),
@@ -237,7 +238,6 @@ module mirror_top
     .solo_o           (b_solo_o),
     .fenced_o         (b_fenced_o),
     .returned_o       (b_returned_o),
-    .down_o           (down[1]),
     .preq_valid_i     (b_preq_valid_i),
     .preq_ready_o     (b_preq_ready_o),
     .preq_i           (b_preq_i),
@@ -305,7 +305,7 @@ module mirror_top
     .a_rx_data_o         (rx_data[0]),
     .a_rx_last_o         (rx_last[0]),
     .a_link_up_o         (a_link_up_o),
-    .a_alive_i           (!down[0]),
+    .a_alive_i           (!a_fail_i),
     .b_tx_valid_i        (tx_valid[1]),
     .b_tx_ready_o        (tx_ready[1]),
     .b_tx_data_i         (tx_data[1]),
@@ -315,7 +315,7 @@ module mirror_top
     .b_rx_data_o         (rx_data[1]),
     .b_rx_last_o         (rx_last[1]),
     .b_link_up_o         (b_link_up_o),
-    .b_alive_i           (!down[1]),
+    .b_alive_i           (!b_fail_i),
     .fault_drop_ab_i     (fault_drop_ab_i),
     .fault_drop_ba_i     (fault_drop_ba_i),
     .fault_corrupt_ab_i  (fault_corrupt_ab_i),
