@@ -78,6 +78,7 @@ module mirror_node
   output logic             solo_o,
   output logic             fenced_o,
   output logic             returned_o,
+  output logic             down_o,        // failed, or fenced just now: what it was sending is abandoned
   // status
   output logic             idle_o,
   output logic             cache_clean_o
@@ -88,6 +89,7 @@ module mirror_node
   // A failure (or a fence) is a level (the node stays down); the memory wipe
   // and the cache loss happen once, when it goes down.
   logic down, down_q, fail_rise;  // failed, or fenced just now
+  assign down_o = down;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) down_q <= 1'b0;
     else         down_q <= down;

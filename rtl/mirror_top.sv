@@ -109,7 +109,7 @@ module mirror_top
   // ---------------------------------------------------------------------------
   // Shared storage's control area: the reservation and the node records
   // ---------------------------------------------------------------------------
-  logic [1:0]       claim, give_back, rec_wr;
+  logic [1:0]       claim, give_back, rec_wr, down;
   logic             reservation_held, reservation_holder;
   logic             rec_wr_node [2];
   logic [SlotW-1:0] rec_wr_slot [2], rec_rd_slot [2];
@@ -165,6 +165,7 @@ module mirror_top
     .solo_o           (a_solo_o),
     .fenced_o         (a_fenced_o),
     .returned_o       (a_returned_o),
+    .down_o           (down[0]),
     .preq_valid_i     (a_preq_valid_i),
     .preq_ready_o     (a_preq_ready_o),
     .preq_i           (a_preq_i),
@@ -238,6 +239,7 @@ module mirror_top
     .solo_o           (b_solo_o),
     .fenced_o         (b_fenced_o),
     .returned_o       (b_returned_o),
+    .down_o           (down[1]),
     .preq_valid_i     (b_preq_valid_i),
     .preq_ready_o     (b_preq_ready_o),
     .preq_i           (b_preq_i),
@@ -306,6 +308,7 @@ module mirror_top
     .a_rx_last_o         (rx_last[0]),
     .a_link_up_o         (a_link_up_o),
     .a_alive_i           (!a_fail_i),
+    .a_abandon_i         (down[0]),
     .b_tx_valid_i        (tx_valid[1]),
     .b_tx_ready_o        (tx_ready[1]),
     .b_tx_data_i         (tx_data[1]),
@@ -316,6 +319,7 @@ module mirror_top
     .b_rx_last_o         (rx_last[1]),
     .b_link_up_o         (b_link_up_o),
     .b_alive_i           (!b_fail_i),
+    .b_abandon_i         (down[1]),
     .fault_drop_ab_i     (fault_drop_ab_i),
     .fault_drop_ba_i     (fault_drop_ba_i),
     .fault_corrupt_ab_i  (fault_corrupt_ab_i),
