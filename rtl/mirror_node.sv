@@ -65,6 +65,7 @@ module mirror_node
   output logic             disk_abort_o,
   // failover: shared storage's reservation and node records
   output logic             claim_o,
+  output logic             release_o,
   input  logic             held_i,
   input  logic             holder_i,
   output logic             rec_wr_o,
@@ -77,7 +78,7 @@ module mirror_node
   output logic             solo_o,
   output logic             fenced_o,
   output logic             returned_o,
-  output logic             down_o,        // failed or fenced: silent on the link
+  output logic             down_o,        // failed, or fenced just now: what it was sending is abandoned
   // status
   output logic             idle_o,
   output logic             cache_clean_o
@@ -87,7 +88,7 @@ module mirror_node
 
   // A failure (or a fence) is a level (the node stays down); the memory wipe
   // and the cache loss happen once, when it goes down.
-  logic down, down_q, fail_rise;
+  logic down, down_q, fail_rise;  // failed, or fenced just now
   assign down_o = down;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) down_q <= 1'b0;
@@ -176,6 +177,7 @@ module mirror_node
     .dma_recv_data_o  (recv_data),
     .dma_recv_last_o  (recv_last),
     .claim_o          (claim_o),
+    .release_o        (release_o),
     .held_i           (held_i),
     .holder_i         (holder_i),
     .rec_wr_o         (rec_wr_o),

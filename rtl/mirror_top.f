@@ -9,6 +9,7 @@ rtl/mm/mm_msg_rx.sv
 rtl/mm/mm_partner.sv
 rtl/mm/mm_takeover.sv
 rtl/mm/mm_solo_answers.sv
+rtl/mm/mm_resync.sv
 rtl/mm/mm_originator.sv
 rtl/mm/memory_manager.sv
 rtl/storage/storage_fifo.sv

@@ -13,7 +13,7 @@ module mirror_top
   parameter int unsigned QueueDepth  = 8,
   parameter int unsigned LinkLatency = 4,      // cycles per direction
   parameter int unsigned DiskLatency = 20,     // cycles
-  parameter int unsigned ReqTimeout  = 4096,   // cycles an originator waits for its partner
+  parameter int unsigned ReqTimeout  = 4096,   // cycles an originator waits for its partner (at least 8 page times + 1024)
   localparam int unsigned PageWords  = PageBytes / 4,
   localparam int unsigned SlotW      = (MaxAllocs > 1) ? $clog2(MaxAllocs) : 1,
   localparam int unsigned VpW        = (MaxPages > 1) ? $clog2(MaxPages) : 1,
@@ -109,7 +109,7 @@ module mirror_top
   // ---------------------------------------------------------------------------
   // Shared storage's control area: the reservation and the node records
   // ---------------------------------------------------------------------------
-  logic [1:0]       claim, rec_wr, down;
+  logic [1:0]       claim, give_back, rec_wr, down;
   logic             reservation_held, reservation_holder;
   logic             rec_wr_node [2];
   logic [SlotW-1:0] rec_wr_slot [2], rec_rd_slot [2];
@@ -123,7 +123,7 @@ module mirror_top
     .clk_i            (clk_i),
     .rst_ni           (rst_ni),
     .claim_i          (claim),
-    .release_i        (2'b00),
+    .release_i        (give_back),
     .held_o           (reservation_held),
     .holder_o         (reservation_holder),
     .rec_wr_valid_i   (rec_wr),
@@ -136,6 +136,9 @@ module mirror_top
     .rec_rd_counter_o (rec_rd_counter)
   );
 
+  // A copy of a long page takes several page times: never mistake one for a lost partner.
+  localparam int unsigned PartnerWait = (ReqTimeout > 8 * PageWords + 1024) ? ReqTimeout : 8 * PageWords + 1024;
+
   mirror_node #(
     .NodeId     (1'b0),
     .PageWords  (PageWords),
@@ -145,13 +148,14 @@ module mirror_top
     .Blocks     (Blocks),
     .CacheLines (CacheLines),
     .QueueDepth (QueueDepth),
-    .ReqTimeout (ReqTimeout)
+    .ReqTimeout (PartnerWait)
   ) u_node_a (
     .clk_i            (clk_i),
     .rst_ni           (rst_ni),
     .fail_i           (a_fail_i),
     .link_up_i        (a_link_up_o),
     .claim_o          (claim[0]),
+    .release_o        (give_back[0]),
     .held_i           (reservation_held),
     .holder_i         (reservation_holder),
     .rec_wr_o         (rec_wr[0]),
@@ -218,13 +222,14 @@ module mirror_top
     .Blocks     (Blocks),
     .CacheLines (CacheLines),
     .QueueDepth (QueueDepth),
-    .ReqTimeout (ReqTimeout)
+    .ReqTimeout (PartnerWait)
   ) u_node_b (
     .clk_i            (clk_i),
     .rst_ni           (rst_ni),
     .fail_i           (b_fail_i),
     .link_up_i        (b_link_up_o),
     .claim_o          (claim[1]),
+    .release_o        (give_back[1]),
     .held_i           (reservation_held),
     .holder_i         (reservation_holder),
     .rec_wr_o         (rec_wr[1]),
@@ -305,7 +310,8 @@ module mirror_top
     .a_rx_data_o         (rx_data[0]),
     .a_rx_last_o         (rx_last[0]),
     .a_link_up_o         (a_link_up_o),
-    .a_alive_i           (!down[0]),
+    .a_alive_i           (!a_fail_i),
+    .a_abandon_i         (down[0]),
     .b_tx_valid_i        (tx_valid[1]),
     .b_tx_ready_o        (tx_ready[1]),
     .b_tx_data_i         (tx_data[1]),
@@ -315,7 +321,8 @@ module mirror_top
     .b_rx_data_o         (rx_data[1]),
     .b_rx_last_o         (rx_last[1]),
     .b_link_up_o         (b_link_up_o),
-    .b_alive_i           (!down[1]),
+    .b_alive_i           (!b_fail_i),
+    .b_abandon_i         (down[1]),
     .fault_drop_ab_i     (fault_drop_ab_i),
     .fault_drop_ba_i     (fault_drop_ba_i),
     .fault_corrupt_ab_i  (fault_corrupt_ab_i),

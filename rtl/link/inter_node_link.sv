@@ -58,6 +58,7 @@ module inter_node_link
   output logic             a_rx_last_o,
   output logic             a_link_up_o,
   input  logic             a_alive_i,
+  input  logic             a_abandon_i,   // node A dropped the message it was sending
 
   // Node B.
   input  logic             b_tx_valid_i,
@@ -70,6 +71,7 @@ module inter_node_link
   output logic             b_rx_last_o,
   output logic             b_link_up_o,
   input  logic             b_alive_i,
+  input  logic             b_abandon_i,
 
   // Fault injection, per direction (ab: A to B, ba: B to A).
   input  logic             fault_drop_ab_i,
@@ -119,6 +121,7 @@ module inter_node_link
     .clk_i,
     .rst_ni,
     .alive_i        (a_alive_i),
+    .abandon_i      (a_abandon_i),
     .tx_valid_i     (a_tx_valid_i),
     .tx_ready_o     (a_tx_ready_o),
     .tx_data_i      (a_tx_data_i),
@@ -152,6 +155,7 @@ module inter_node_link
     .clk_i,
     .rst_ni,
     .alive_i        (b_alive_i),
+    .abandon_i      (b_abandon_i),
     .tx_valid_i     (b_tx_valid_i),
     .tx_ready_o     (b_tx_ready_o),
     .tx_data_i      (b_tx_data_i),

@@ -36,6 +36,8 @@ module link_endpoint
   // The node is powered. While low the endpoint is silent, deaf, drops what
   // the node sends; when it rises the endpoint starts as from reset.
   input  logic             alive_i,
+  // The node abandoned the message it was sending (pulse, or level while it is down).
+  input  logic             abandon_i,
 
   // Messages from the node.
   input  logic             tx_valid_i,
@@ -145,6 +147,7 @@ module link_endpoint
     .space_i     (tx_space),
     .wr_slot_i   (snd_end_q[TxSlotW-1:0]),
     .discard_i   (tx_discard),
+    .forget_i    (!alive_i || abandon_i),
     .msg_done_o  (tx_msg_done),
     .rd_slot_i   (tx_rd_slot),
     .rd_idx_i    (fr_rd_idx),

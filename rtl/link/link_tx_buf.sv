@@ -27,6 +27,9 @@ module link_tx_buf
   // taken when this rises is dropped to its last word, even if the link comes
   // back before then, so no message is ever stored without its head.
   input  logic             discard_i,
+  // The node abandoned the message it was sending (it failed, or dropped its
+  // state): forget the part taken, so its next message starts afresh.
+  input  logic             forget_i,
   // Pulse: a whole message is now in wr_slot_i.
   output logic             msg_done_o,
 
@@ -65,7 +68,11 @@ module link_tx_buf
     drop_d     = drop_q || (in_msg_q && discard_i);
     idx_d      = idx_q;
     msg_done_o = 1'b0;
-    if (handshake) begin
+    if (forget_i) begin
+      in_msg_d = 1'b0;
+      drop_d   = 1'b0;
+      idx_d    = '0;
+    end else if (handshake) begin
       in_msg_d = !tx_last_i;
       drop_d   = !tx_last_i && (drop_now || too_long);
       idx_d    = tx_last_i ? '0 : idx_q + LenW'(1);

@@ -83,6 +83,7 @@ module memory_manager
   output logic             dma_recv_last_o,
   // failover: the shared storage's reservation and node records (shared_state)
   output logic             claim_o,
+  output logic             release_o,
   input  logic             held_i,
   input  logic             holder_i,
   output logic             rec_wr_o,
@@ -102,9 +103,9 @@ module memory_manager
 );
   localparam logic [1:0] DmaPageIn = 2'd0, DmaDestage = 2'd1, DmaSend = 2'd2, DmaReceive = 2'd3;
 
-  // A fenced node stops as a failed one does.
-  logic down, fenced;
-  assign down   = fail_i || fenced;
+  // A node that lost the split-brain race drops everything as a failed one does.
+  logic down, fenced, tko_wipe;
+  assign down   = fail_i || tko_wipe;
   assign down_o = down;
 
   // ---------------------------------------------------------------------------
@@ -237,7 +238,7 @@ module memory_manager
   assign rx_ready_o  = in_ready[0];
   assign inj_ready_o = in_ready[1];
 
-  mm_msg_rx u_msg_rx (
+  mm_msg_rx #(.PageWords(PageWords)) u_msg_rx (
     .clk_i             (clk_i),
     .rst_ni            (rst_ni),
     .abort_i           (down),
@@ -371,6 +372,8 @@ module memory_manager
     .guid_counter_i    (guid_counter),
     .queue_depths_i    ({8'(paging_depth), 8'(destage_depth), 8'(replace_depth)}),
     .link_up_i         (link_up_i),
+    .handback_o        (part_handback),
+    .handback_counter_o (part_handback_counter),
     .out_valid_o       (part_out_valid),
     .out_ready_i       (part_out_ready),
     .out_data_o        (part_out_data),
@@ -402,6 +405,12 @@ module memory_manager
   // serving alone, the originator's messages are answered here (mm_solo_answers)
   // ---------------------------------------------------------------------------
   logic        solo, tko_busy, tko_counter_load, returned;
+  logic        resync_busy, resync_done, resync_start;
+  logic        resync_out_valid, resync_out_ready, resync_out_last;
+  logic [WordW-1:0] resync_out_data;
+  logic        resync_ans_ready;
+  logic        part_handback;
+  logic [14:0] part_handback_counter;
   logic [14:0] tko_counter;
   logic        tko_destage_push;
   logic [15:0] tko_destage_frame, tko_destage_block;
@@ -414,6 +423,7 @@ module memory_manager
   msg_header_t orig_ans_header;
   /* verilator lint_off UNUSEDSIGNAL */
   logic [31:0] stat_takeovers;  // the testbench reads it by name
+  logic [31:0] stat_resync_errors;
   /* verilator lint_on UNUSEDSIGNAL */
 
   mm_takeover #(
@@ -430,6 +440,9 @@ module memory_manager
     .alloc_i          (alloc_q),
     .page_i           (page_view),
     .claim_o          (claim_o),
+    .release_o        (release_o),
+    .resync_done_i    (resync_done),
+    .handback_i       (part_handback),
     .held_i           (held_i),
     .holder_i         (holder_i),
     .rec_slot_o       (rec_rd_slot_o),
@@ -448,6 +461,7 @@ module memory_manager
     .busy_o           (tko_busy),
     .solo_o           (solo),
     .fenced_o         (fenced),
+    .wipe_o           (tko_wipe),
     .returned_o       (returned),
     .stat_takeovers_o (stat_takeovers)
   );
@@ -476,7 +490,36 @@ module memory_manager
   assign orig_ans_valid  = solo ? solo_ans_valid : ans_valid;
   assign orig_ans_header = solo ? solo_ans_header : ans_header;
   assign solo_ans_ready  = solo && orig_ans_ready;
-  assign ans_ready       = !solo && orig_ans_ready;
+  // Serving alone, the only answers from the link are to the resync's messages.
+  assign ans_ready       = solo ? resync_ans_ready : orig_ans_ready;
+
+  // Failback: the partner is back (link up) while this node serves alone and
+  // has nothing in flight, everything destaged: rebuild the partner's tables.
+  logic [14:0] other_counter;
+  assign resync_start = solo && link_up_i && orig_idle && part_idle && !req_valid && destage_empty &&
+                        !dma_busy_q && cache_clean_i && !tx_locked_q;
+  mm_resync #(
+    .NodeId    (NodeId),
+    .MaxAllocs (MaxAllocs),
+    .MaxPages  (MaxPages)
+  ) u_resync (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .start_i       (resync_start),
+    .busy_o        (resync_busy),
+    .done_o        (resync_done),
+    .alloc_i       (alloc_q),
+    .page_i        (page_view),
+    .counter_i     (other_counter),
+    .out_valid_o   (resync_out_valid),
+    .out_ready_i   (resync_out_ready),
+    .out_data_o    (resync_out_data),
+    .out_last_o    (resync_out_last),
+    .ans_valid_i   (solo && ans_valid),
+    .ans_ready_o   (resync_ans_ready),
+    .ans_header_i  (ans_header),
+    .stat_errors_o (stat_resync_errors)
+  );
 
   // Queued requests retry when something they may wait for frees up: a page
   // landed on disk, or the partner side gave back a frame or a table slot.
@@ -518,7 +561,10 @@ module memory_manager
     .destage_pending_i   (destage_pending_q),
     .retry_i             (retry_queued),
     .solo_i              (solo),
-    .hold_i              (tko_busy),
+    .hold_i              (tko_busy || resync_busy),
+    .own_counter_load_i  (part_handback),
+    .own_counter_i       (part_handback_counter),
+    .other_counter_o     (other_counter),
     .counter_load_i      (tko_counter_load),
     .counter_i           (tko_counter),
     .rec_wr_o            (rec_wr_o),
@@ -621,6 +667,12 @@ module memory_manager
   logic tx_locked_q, tx_locked_d;
   logic part_to_link;
   assign part_to_link = part_out_valid && !part_to_inject;
+  // This node's own messages: the originator's, or while serving alone the resync's.
+  logic             side_out_valid, side_out_last;
+  logic [WordW-1:0] side_out_data;
+  assign side_out_valid = solo ? resync_out_valid : orig_out_valid;
+  assign side_out_data  = solo ? resync_out_data : orig_out_data;
+  assign side_out_last  = solo ? resync_out_last : orig_out_last;
 
   // Valid and data must not depend on ready (the link's ready may depend on
   // valid), so they are worked out in a block of their own.
@@ -628,18 +680,19 @@ module memory_manager
     tx_owner_d = tx_owner_q;
     if (!tx_locked_q) begin
       if (part_to_link) tx_owner_d = 1'b1;
-      else if (orig_out_valid && !solo) tx_owner_d = 1'b0;
+      else if (side_out_valid) tx_owner_d = 1'b0;
     end
-    tx_valid_o = tx_owner_d ? part_to_link : (orig_out_valid && !solo);
-    tx_data_o  = tx_owner_d ? part_out_data : orig_out_data;
-    tx_last_o  = tx_owner_d ? part_out_last : orig_out_last;
+    tx_valid_o = tx_owner_d ? part_to_link : side_out_valid;
+    tx_data_o  = tx_owner_d ? part_out_data : side_out_data;
+    tx_last_o  = tx_owner_d ? part_out_last : side_out_last;
   end
 
   always_comb begin
     tx_locked_d = tx_locked_q;
     if (tx_valid_o && tx_ready_i) tx_locked_d = !tx_last_o;
     if (down) tx_locked_d = 1'b0;
-    orig_out_ready = solo ? solo_in_ready : (!tx_owner_d && tx_ready_i);
+    orig_out_ready   = solo ? solo_in_ready : (!tx_owner_d && tx_ready_i);
+    resync_out_ready = solo && !tx_owner_d && tx_ready_i;
     part_out_ready = part_to_inject ? injans_ready_i : (tx_owner_d && tx_ready_i);
   end
 
@@ -756,5 +809,6 @@ module memory_manager
   end
 
   assign idle_o = !preq_valid_i && !presp_valid_o && !req_valid && !ans_valid && !dma_busy_q &&
-                  destage_empty && !tx_locked_q && data_state_q == DataIdle && orig_idle && part_idle && !tko_busy;
+                  destage_empty && !tx_locked_q && data_state_q == DataIdle && orig_idle && part_idle && !tko_busy &&
+                  !resync_busy;
 endmodule

@@ -56,6 +56,9 @@ module mm_originator
   input  logic             hold_i,            // take no request for now
   input  logic             counter_load_i,
   input  logic [14:0]      counter_i,
+  output logic [14:0]      other_counter_o,   // handed back with the partner's allocations
+  input  logic             own_counter_load_i, // handed back: this node's counter, as the survivor kept it
+  input  logic [14:0]      own_counter_i,
   // this node's record in shared storage: an allocation completed or dismantled
   output logic             rec_wr_o,
   output logic             rec_wr_node_o,
@@ -316,7 +319,7 @@ module mm_originator
     status_d         = status_q;
     respond_d        = respond_q;
     tag_d            = tag_q;
-    guid_counter_d   = guid_counter_q;
+    guid_counter_d   = own_counter_load_i ? {1'b0, own_counter_i} : guid_counter_q;
     other_counter_d  = counter_load_i ? counter_i : other_counter_q;
     rec_wr_o         = 1'b0;
     rec_wr_node_o    = NodeId;
@@ -967,6 +970,7 @@ module mm_originator
   end
 
   assign guid_counter_o  = guid_counter_q;
+  assign other_counter_o = other_counter_q;
   assign stat_sent_o     = stat_sent_q;
   assign stat_timeouts_o = stat_timeouts_q;
   assign stat_messages_o = stat_messages_q;

@@ -59,6 +59,9 @@ module mm_partner
   input  logic [15:0]      guid_counter_i,
   input  logic [23:0]      queue_depths_i,
   input  logic             link_up_i,
+  // failback: the survivor handed this node's allocations back (and its GUID counter)
+  output logic             handback_o,
+  output logic [14:0]      handback_counter_o,
   // answers out
   output logic             out_valid_o,
   input  logic             out_ready_i,
@@ -106,6 +109,11 @@ module mm_partner
   // GUID lookup over the allocation table.
   logic             hit;
   logic [SlotW-1:0] hit_slot;
+  // A survivor's resync message (word 0 bit 16; mm_resync).
+  logic resync;
+  assign resync = hdr_q.w0[16];
+  assign handback_counter_o = hdr_q.arg1[14:0];
+
   always_comb begin
     hit = 1'b0;
     hit_slot = '0;
@@ -231,6 +239,7 @@ module mm_partner
   // State machine
   // ---------------------------------------------------------------------------
   always_comb begin
+    handback_o    = 1'b0;
     state_d       = state_q;
     hdr_d         = hdr_q;
     inject_d      = inject_q;
@@ -285,6 +294,10 @@ module mm_partner
           ans_d  = answer(AnsSpaceStatus, 32'(free_count_i),
                           {30'd0, free_slot_found, 32'(free_count_i) >= hdr_q.arg0}, 1'b0);
           ans2_d = complete(StOk);
+        end else if (kind == MsgSenseReq && resync && hdr_q.arg0 == 32'd4) begin
+          // The survivor's resync is complete: serve again (mm_takeover).
+          ans_d      = complete(StOk);
+          handback_o = 1'b1;
         end else if (kind == MsgSenseReq) begin
           // The whole of arg0 names what to sense: only 0-3 name anything.
           if (hdr_q.arg0 > 32'(SenseNode)) begin
@@ -300,8 +313,9 @@ module mm_partner
           end
         end else if (!(kind inside {[MsgAllocMem:MsgReleasePtr]})) begin
           ans_d = complete(StBadRequest);
-        end else if (guid[GuidW-1] == NodeId) begin
-          // Only the allocation's own node originates operations on it.
+        end else if (guid[GuidW-1] == NodeId && !resync) begin
+          // Only the allocation's own node originates operations on it (a
+          // resynchronizing survivor rebuilds this node's own allocations).
           ans_d = complete(StNotLocal);
         end else if (kind == MsgAllocMem) begin
           if (hit) begin
@@ -435,6 +449,13 @@ module mm_partner
           page_wr_o.slot  = 8'(slot_q);
           page_wr_o.page  = 8'(vpage);
           page_wr_o.entry = fresh_page(16'(new_frame_q), '0, kind == MsgAllocRead, owner);
+          if (resync) begin
+            // Resync pages in without a lock; the locks follow one by one.
+            page_wr_o.entry.read_count   = '0;
+            page_wr_o.entry.read_owners  = '0;
+            page_wr_o.entry.write_locked = 1'b0;
+            page_wr_o.entry.write_owner  = '0;
+          end
           if (!dma_ok_i) begin
             page_wr_o.valid  = 1'b0;
             frame_free_o     = 1'b1;

@@ -13,8 +13,11 @@
 //   node serves both nodes' allocations alone (`solo_o`).
 // - Lost (both alive, link cut: split brain): it stops serving (`fenced_o`):
 //   it behaves as a failed node, so the winner alone changes the allocations.
-// A node that comes back after a failure (`fail_i` falls) holds its
-// processes off (`returned_o`) until it has been resynchronized.
+// A node that comes back after a failure (`fail_i` falls), or a fenced one
+// (after its memory was wiped), holds its processes off (`returned_o`) until
+// the survivor has rebuilt its tables and handed its allocations back
+// (`handback_i`, mm_resync on the survivor); the survivor then serves only its
+// own again and gives the reservation back.
 module mm_takeover
   import mirrorsim_pkg::*;
   import mm_pkg::*;
@@ -36,6 +39,7 @@ module mm_takeover
   input  page_entry_t      page_i  [MaxAllocs][MaxPages],
   // shared storage: reservation and the partner's record
   output logic             claim_o,
+  output logic             release_o,        // pulse: the partner has taken its allocations back
   input  logic             held_i,
   input  logic             holder_i,
   output logic [SlotW-1:0] rec_slot_o,
@@ -52,13 +56,18 @@ module mm_takeover
   input  logic             destage_full_i,
   output logic             counter_load_o,   // the partner's GUID counter, for its processes here
   output logic [14:0]      counter_o,
+  // failback
+  input  logic             resync_done_i,    // serving alone: the partner took its allocations back
+  input  logic             handback_i,       // returned: the partner handed this node's allocations back
   output logic             busy_o,           // taking over: no new requests
   output logic             solo_o,           // serving both nodes' allocations alone
-  output logic             fenced_o,         // lost the race: not serving
+  output logic             fenced_o,         // lost the race: not serving until handed back
+  output logic             wipe_o,           // lost the race just now: drop everything, as a failure does
   output logic             returned_o,       // back from a failure, not yet resynchronized
   output logic [31:0]      stat_takeovers_o
 );
   typedef enum logic [2:0] {Watch, Claim, Scan, Load, Solo, Fenced, Returned} state_e;
+  logic lost_q, lost_d;  // lost the race: fenced until handed back
   state_e state_q, state_d;
   logic             was_up_q, was_up_d;
   logic             failed_q;
@@ -108,6 +117,8 @@ module mm_takeover
     destage_block_o  = 16'({alloc.guid[GuidW-1], alloc.orig_slot[SlotW-1:0], page_q});
     counter_load_o   = 1'b0;
     counter_o        = rec_counter_i;
+    release_o        = 1'b0;
+    lost_d           = lost_q;
 
     unique case (state_q)
       Watch: begin
@@ -167,7 +178,26 @@ module mm_takeover
         state_d        = Solo;
       end
 
-      Solo, Fenced, Returned: ;
+      Solo: begin
+        if (resync_done_i) begin
+          release_o = 1'b1;
+          state_d   = Watch;
+        end
+      end
+
+      // Wiped (this state is `down`), then back as a returned node.
+      Fenced: begin
+        lost_d  = 1'b1;
+        state_d = Returned;
+      end
+
+      Returned: begin
+        if (handback_i) begin
+          lost_d   = 1'b0;
+          was_up_d = 1'b1;
+          state_d  = Watch;
+        end
+      end
 
       default: state_d = Watch;
     endcase
@@ -177,6 +207,7 @@ module mm_takeover
       was_up_d = 1'b0;
     end else if (failed_q) begin
       state_d = Returned;
+      lost_d  = 1'b0;
     end
   end
 
@@ -188,7 +219,9 @@ module mm_takeover
       slot_q      <= '0;
       page_q      <= '0;
       takeovers_q <= '0;
+      lost_q      <= 1'b0;
     end else begin
+      lost_q   <= lost_d;
       state_q  <= state_d;
       was_up_q <= was_up_d;
       failed_q <= fail_i;
@@ -200,7 +233,8 @@ module mm_takeover
 
   assign busy_o           = state_q inside {Claim, Scan, Load};
   assign solo_o           = state_q == Solo;
-  assign fenced_o         = state_q == Fenced;
+  assign fenced_o         = state_q == Fenced || lost_q;
+  assign wipe_o           = state_q == Fenced;
   assign returned_o       = state_q == Returned;
   assign stat_takeovers_o = takeovers_q;
 endmodule

@@ -117,9 +117,77 @@ simTest('split brain: with the link cut and both alive, exactly one node wins th
   expect((await server.getRead(2, gb, 0)).status).toBe(Status.Ok);
   expect(await server.access({ write: false, pid: 2, guid: gb, page: 0, offset: 1 })).toEqual({ status: Status.Ok, rdata: 77 });
   expect((await env.views[winner].state()).pages.get(gb)![0]!.readOwners).toBe(1 << ownerOf(1, 2));
-  // Healing the cut does not bring the fenced node back by itself: it stays silent until resynchronized.
+  // Until the cut heals the loser serves nothing; then the winner resynchronizes it and hands its allocations back.
+  expect((await env.processes[loser].getRead(0, ga, 0)).status).toBe(Status.PartnerDown);
   dut.fault_cut_i.value = 0;
-  await ClockCycles(dut.clk_i, 500);
-  expect(Number(await dut[`${loser}_fenced_o`].value)).toBe(1);
-  expect(Number(await dut[`${winner}_link_up_o`].value)).toBe(0);
+  await dut[`${loser}_fenced_o`].waitFor(0, { clock: dut.clk_i, budget: 20_000 });
+  await dut[`${winner}_solo_o`].waitFor(0, { clock: dut.clk_i, budget: 1000 });
+  await env.quiesce();
+  const home = (guid: number) => env.processes[guid >> 15 ? 'b' : 'a'];
+  expect((await home(gb).getRead(2, gb, 0)).status).toBe(Status.Ok);
+  expect((await home(gb).access({ write: false, pid: 2, guid: gb, page: 0, offset: 1 })).rdata).toBe(77);
+  expect((await home(ga).getWrite(0, ga, 0)).status).toBe(Status.Ok);
+});
+
+simTest('failback: A returns, B rebuilds A\'s tables and pages from its own, hands A\'s allocations back; both mirror again', async ({ sim, random }) => {
+  const env = await MirrorEnv.start(sim);
+  const dut = sim.dut;
+  const [a, b] = [env.processes.a, env.processes.b];
+  const words = env.config.pageWords;
+  const page = () => Array.from({ length: words }, () => random.int(0, 0xffff_ffff));
+  const first = page();
+  const g = (await a.allocate(1, 3)).guid;
+  expect((await a.getWrite(1, g, 0)).status).toBe(Status.Ok);
+  for (let offset = 0; offset < words; offset++) await a.access({ write: true, pid: 1, guid: g, page: 0, offset, wdata: first[offset] });
+  expect((await a.releasePointer(1, g, 0)).status).toBe(Status.Ok);
+  const h = (await b.allocate(2, 2)).guid;
+  expect((await b.getRead(2, h, 1)).status).toBe(Status.Ok);
+  await env.quiesce();
+
+  dut.a_fail_i.value = 1;
+  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  // While A is down its processes work at B: a written page, a read pointer held across the failback.
+  const second = page();
+  expect((await b.getWrite(1, g, 1)).status).toBe(Status.Ok);
+  for (let offset = 0; offset < words; offset++) await b.access({ write: true, pid: 1, guid: g, page: 1, offset, wdata: second[offset] });
+  expect((await b.releasePointer(1, g, 1)).status).toBe(Status.Ok);
+  expect((await b.getRead(3, g, 0)).status).toBe(Status.Ok);
+
+  dut.a_fail_i.value = 0;
+  expect(Number(await dut.a_returned_o.value)).toBe(0); // (it turns returned on the next edge)
+  await dut.a_returned_o.waitFor(1, { clock: dut.clk_i, budget: 100 });
+  // Back but empty, A holds its processes off until it is resynchronized.
+  expect((await a.getRead(3, g, 0)).status).toBe(Status.PartnerDown);
+  await dut.a_returned_o.waitFor(0, { clock: dut.clk_i, budget: 20_000 });
+  await dut.b_solo_o.waitFor(0, { clock: dut.clk_i, budget: 1000 });
+  await env.quiesce();
+
+  // Both nodes hold the same tables, locks and pages again.
+  const [sa, sb] = await Promise.all([env.views.a.state(), env.views.b.state()]);
+  const summary = (state: typeof sa) => state.allocs.map((e) => `${e.guid}/${e.pages}/${e.owner}/${e.origSlot}`).sort();
+  expect(summary(sa)).toEqual(summary(sb));
+  for (const guid of [g, h]) {
+    const [pa, pb] = [sa.pages.get(guid)!, sb.pages.get(guid)!];
+    pa.forEach((entry, index) => {
+      const other = pb[index]!;
+      expect({ resident: entry.resident, readOwners: entry.readOwners, writeLocked: entry.writeLocked }, `0x${guid.toString(16)} page ${index}`).toEqual({
+        resident: other.resident,
+        readOwners: other.readOwners,
+        writeLocked: other.writeLocked,
+      });
+    });
+  }
+  expect(sa.pages.get(g)![0]!.readOwners).toBe(1 << ownerOf(0, 3));
+  expect(sa.pages.get(h)![1]!.readOwners).toBe(1 << ownerOf(1, 2));
+  for (const [index, data] of [[0, first], [1, second]] as const) {
+    expect(await env.views.a.frame(sa.pages.get(g)![index]!.frame)).toEqual(data);
+    expect(await env.views.b.frame(sb.pages.get(g)![index]!.frame)).toEqual(data);
+  }
+  // A serves its own allocations again, mirrored to B; B no longer serves them.
+  expect((await a.releasePointer(3, g, 0)).status).toBe(Status.Ok);
+  expect((await a.getRead(1, g, 1)).status).toBe(Status.Ok);
+  expect((await a.access({ write: false, pid: 1, guid: g, page: 1, offset: 2 })).rdata).toBe(second[2]);
+  expect((await a.allocate(4, 1)).guid).toBe(g + 1);
+  expect((await b.getRead(5, g, 0)).status).toBe(Status.NotLocal);
+  expect(Number(await dut.u_node_b.u_mm.stat_resync_errors.value)).toBe(0);
 });
