@@ -4,7 +4,7 @@
 // violation, with the seed, the last transactions and the replay command.
 import { join } from 'node:path';
 import { coverageDir, wavesDir } from '../build/paths.js';
-import { FAULT_MIXES, isFaultMix, type FaultMix } from '../mirror/faults.js';
+import { FAULT_MIXES, isFaultMix, losesPartner, type FaultMix } from '../mirror/faults.js';
 import { runRegression, type RunResult } from '../mirror/regression.js';
 import { DEFAULT_SCENARIOS, findScenario, SCENARIOS, type Scenario } from '../mirror/scenarios.js';
 import { ensureModel } from '../build/verilate.js';
@@ -39,6 +39,11 @@ async function main(): Promise<number> {
   const faultsKnob = process.env.MIRRORSIM_FAULTS || undefined;
   if (faultsKnob !== undefined && !isFaultMix(faultsKnob)) {
     console.error(`make sim: unknown FAULTS=${faultsKnob}; mixes: ${Object.keys(FAULT_MIXES).join(', ')}`);
+    return 2;
+  }
+  if (faultsKnob !== undefined && losesPartner(faultsKnob)) {
+    // A cut makes one node take the other over; the reference model does not follow a takeover yet.
+    console.error(`make sim: FAULTS=${faultsKnob} cuts the link, which the random regression cannot check yet; cuts and failures run in test/mirror/failover*.test.ts`);
     return 2;
   }
   const parameters: MirrorParameters = { PageBytes: knobs.pageBytes, Frames: knobs.frames };

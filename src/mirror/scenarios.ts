@@ -35,11 +35,10 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   { name: 'lossy', what: 'random mix under link drops, corruption and delay', traffic: BASE, faults: 'lossy' },
   { name: 'lossy_pressure', what: 'memory pressure under link drops, corruption and delay', traffic: { ...BASE, allocsPerNode: 2, pages: [4, 8] }, faults: 'lossy' },
-  { name: 'cut', what: 'random mix with the link cut now and then (partner-down answers, retried)', traffic: BASE, faults: 'cut' },
 ];
 
-/** What `make sim` runs by default: every scenario whose faults the design recovers from on its own. */
-export const DEFAULT_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((scenario) => scenario.faults !== 'cut');
+/** What `make sim` runs by default: all of them. */
+export const DEFAULT_SCENARIOS: readonly Scenario[] = SCENARIOS;
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((scenario) => scenario.name === name);
