@@ -298,6 +298,7 @@ module mirror_node
   logic invalidating;
   logic [31:0] cache_hits, cache_misses, cache_readahead, cache_destaged;
   storage_cache #(
+    .PerNode   (1'b1),
     .NodeId    (NodeId),
     .Lines     (CacheLines),
     .PageWords (PageWords),

@@ -26,6 +26,7 @@
 module storage_cache
   import storage_pkg::*;
 #(
+  parameter bit          PerNode   = 1'b0,  // blocks carry their node (the two-node system): see above
   parameter logic        NodeId    = 1'b0,
   parameter int unsigned Lines     = 4,
   parameter int unsigned PageWords = 16,
@@ -130,8 +131,10 @@ module storage_cache
   // ---------------------------------------------------------------------------
   // {found, line}: among `mask`, an invalid line first, else the highest LRU
   // rank (least recently used).
+  // Block numbers are {node, slot, page} in the low $clog2(Blocks) bits of BlockW.
+  localparam int unsigned NodeBit = (Blocks > 1) ? $clog2(Blocks) - 1 : 0;
   function automatic logic foreign(logic [BlockW-1:0] block);
-    return block[BlockW-1] != NodeId;
+    return PerNode && block[NodeBit] != NodeId;
   endfunction
 
   function automatic logic [LineW:0] pick_victim(logic [Lines-1:0] mask, logic [Lines-1:0] valid,

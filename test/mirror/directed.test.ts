@@ -344,3 +344,27 @@ simTest('sense under load: the paging queue depth counts the requests waiting fo
   const page = (await env.views.b.state()).pages.get(guid)![0]!;
   expect(page.readOwners).toBe([1, 2, 3, 4].reduce((mask, pid) => mask | (1 << ownerOf(0, pid)), 0));
 });
+
+simTest('a reused allocation slot: the partner pages the block in from disk, never a stale copy of it from its own cache', async ({ sim, random }) => {
+  const env = await MirrorEnv.start(sim);
+  const b = env.processes.b;
+  const first = (await b.allocate(1, 1)).guid;
+  // A pages the block in (and would keep it in its cache), then B writes it and it reaches the disk.
+  expect((await b.getRead(1, first, 0)).status).toBe(Status.Ok);
+  expect((await b.releasePointer(1, first, 0)).status).toBe(Status.Ok);
+  expect((await b.getWrite(1, first, 0)).status).toBe(Status.Ok);
+  const data = Array.from({ length: env.config.pageWords }, () => random.int(0, 0xffff_ffff));
+  for (let offset = 0; offset < data.length; offset++) await b.access({ write: true, pid: 1, guid: first, page: 0, offset, wdata: data[offset] });
+  expect((await b.releasePointer(1, first, 0)).status).toBe(Status.Ok);
+  await env.quiesce();
+  const slot = (await env.views.b.state()).allocs[0]!.slot;
+  expect((await b.releaseMemory(1, first)).status).toBe(Status.Ok);
+  // The same slot again: both nodes page the same block in and must hold the same words.
+  const second = (await b.allocate(2, 1)).guid;
+  expect((await env.views.b.state()).allocs[0]!.slot).toBe(slot);
+  expect((await b.getRead(2, second, 0)).status).toBe(Status.Ok);
+  await env.quiesce();
+  const [sa, sb] = await Promise.all([env.views.a.state(), env.views.b.state()]);
+  expect(await env.views.a.frame(sa.pages.get(second)![0]!.frame)).toEqual(data);
+  expect(await env.views.b.frame(sb.pages.get(second)![0]!.frame)).toEqual(data);
+});
