@@ -20,6 +20,11 @@ export interface MirrorConfig {
 
 export const DEFAULT_CONFIG: MirrorConfig = { pageWords: 16, maxPages: 8, maxAllocs: 8, frames: 8, queueDepth: 8 };
 
+/** The first word of a page's block in the shared disk (`u_disk.blocks_q`): {originating node, its slot there, page}. */
+export function diskBlockWord(config: MirrorConfig, node: number, slot: number, page: number): number {
+  return ((node * config.maxAllocs + slot) * config.maxPages + page) * config.pageWords;
+}
+
 /** The host's view of a build's parameters (the RTL defaults where not set). */
 export function mirrorConfig(parameters: MirrorParameters = {}): MirrorConfig {
   return {

@@ -7,7 +7,7 @@
 import type { Simulator } from '../sim/simulator.js';
 import type { StreamMonitor } from '../sim/streams.js';
 import { decodeMessage, MsgType, Status, type Message } from './encoding.js';
-import type { NodeName } from './state.js';
+import { otherNode, type NodeName } from './state.js';
 import type { TransactionLog } from './transaction-log.js';
 
 export interface LinkMessage {
@@ -69,8 +69,6 @@ class MessageTap {
     return done;
   }
 }
-
-const OTHER: Record<NodeName, NodeName> = { a: 'b', b: 'a' };
 
 export class LinkMonitor {
   /** Every message each node put on the link, in order. */
@@ -143,14 +141,14 @@ export class LinkMonitor {
         const entry = { from: node, ...sent };
         this.sent[node].push(entry);
         this.inFlight[node].push(entry);
-        this.log?.add({ time: sent.start, where: `${node}->${OTHER[node]}`, text: describeMessage(sent.message) });
+        this.log?.add({ time: sent.start, where: `${node}->${otherNode(node)}`, text: describeMessage(sent.message) });
       }
     }
     // Requests first (on both sides), so an answer always finds the request it answers.
     const arrivals: LinkMessage[] = [];
     for (const node of ['a', 'b'] as const) {
       for (const got of await this.rxTaps[node].drain()) {
-        const entry = { from: OTHER[node], ...got };
+        const entry = { from: otherNode(node), ...got };
         this.received[node].push(entry);
         if (!isAnswer(got.message.type)) this.lastRequest[node].set(got.message.tag, entry);
         arrivals.push(entry);
@@ -172,14 +170,14 @@ export class LinkMonitor {
     if (index < 0) {
       this.violations.push({
         invariant: 'link delivers exactly what was sent',
-        detail: `${OTHER[from]} received ${describeMessage(got.message)} at ${got.end} ns, which ${from} never sent (or it was delivered twice)`,
+        detail: `${otherNode(from)} received ${describeMessage(got.message)} at ${got.end} ns, which ${from} never sent (or it was delivered twice)`,
       });
       return;
     }
     if (index > 0 && !this.linkDownSeen) {
       this.violations.push({
         invariant: 'link delivers in order, nothing lost',
-        detail: `${OTHER[from]} received ${describeMessage(got.message)} at ${got.end} ns, skipping ${index} earlier message(s) from ${from}, the first: ${describeMessage(pending[0]!.message)} (no link-down happened)`,
+        detail: `${otherNode(from)} received ${describeMessage(got.message)} at ${got.end} ns, skipping ${index} earlier message(s) from ${from}, the first: ${describeMessage(pending[0]!.message)} (no link-down happened)`,
       });
     }
     this.lost[from] += index;

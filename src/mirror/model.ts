@@ -7,7 +7,7 @@
 // every page (what the last released write pointer wrote) and the pending
 // words of a page's current writer.
 import { guidNode, ownerOf, ProcOp, Status, type ProcRequest, type ProcResponse } from './encoding.js';
-import type { NodeName } from './state.js';
+import { nodeId, type NodeName } from './state.js';
 
 export interface ModelConfig {
   pageWords: number;
@@ -47,8 +47,6 @@ export class ModelMismatch {
     readonly detail: string,
   ) {}
 }
-
-const NODE_ID: Record<NodeName, number> = { a: 0, b: 1 };
 
 function describeRequest(node: NodeName, request: ProcRequest): string {
   const op = ProcOp[request.op];
@@ -123,7 +121,7 @@ export class ReferenceModel {
     }
     if (request.page! >= alloc.pages) return status === Status.BadPage ? undefined : wrong('tables: answers follow the allocation table', 'BadPage');
     const page = alloc.page[request.page!]!;
-    const owner = ownerOf(NODE_ID[node], request.pid);
+    const owner = ownerOf(nodeId(node), request.pid);
     if (request.op === ProcOp.ReleasePtr) return this.checkRelease(page, owner, status, wrong);
     return this.checkGet(node, request, page, owner, status, wrong);
   }
@@ -141,7 +139,7 @@ export class ReferenceModel {
       return undefined;
     }
     if (status !== Status.Ok) return new ModelMismatch('space: an allocation is ok, denied or waits', `${what}: answered ${Status[status]}`);
-    if (guidNode(response.guid) !== NODE_ID[node]) return new ModelMismatch('tables: a GUID carries its originating node', `${what}: GUID 0x${response.guid.toString(16)}`);
+    if (guidNode(response.guid) !== nodeId(node)) return new ModelMismatch('tables: a GUID carries its originating node', `${what}: GUID 0x${response.guid.toString(16)}`);
     if (this.allocs.has(response.guid)) return new ModelMismatch('tables: GUIDs are unique', `${what}: GUID 0x${response.guid.toString(16)} is already allocated`);
     if (this.allocs.size >= this.config.maxAllocs) return new ModelMismatch('space: no more allocations than table slots', `${what}: ${this.allocs.size} allocations already`);
     this.allocs.set(response.guid, {
@@ -149,7 +147,7 @@ export class ReferenceModel {
       node,
       pages: request.pages!,
       policy: request.policy ?? 0,
-      owner: ownerOf(NODE_ID[node], request.pid),
+      owner: ownerOf(nodeId(node), request.pid),
       page: Array.from({ length: request.pages! }, () => ({
         readers: new Set<number>(),
         writer: undefined,
@@ -241,7 +239,7 @@ export class ReferenceModel {
     request: { write: boolean; pid: number; guid: number; page: number; offset: number; wdata?: number },
     response: { status: Status; rdata: number },
   ): ModelMismatch | undefined {
-    const owner = ownerOf(NODE_ID[node], request.pid);
+    const owner = ownerOf(nodeId(node), request.pid);
     const what = `${node} pid${request.pid} data ${request.write ? `write 0x${(request.wdata ?? 0).toString(16)} to` : 'read of'} guid=0x${request.guid.toString(16)} page=${request.page} word ${request.offset}`;
     const page = this.allocs.get(request.guid)?.page[request.page];
     const allowed = page !== undefined && (request.write ? page.writer === owner : page.writer === owner || page.readers.has(owner));

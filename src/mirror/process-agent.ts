@@ -5,7 +5,7 @@ import type { Simulator } from '../sim/simulator.js';
 import type { StreamDriver, StreamMonitor } from '../sim/streams.js';
 import { startSoon } from '../sim/task.js';
 import { decodeDataResponse, decodeProcResponse, encodeDataRequest, encodeProcRequest, ProcOp, type DataRequest, type ProcRequest, type ProcResponse, type Status } from './encoding.js';
-import type { NodeName } from './state.js';
+import { nodeId, type NodeName } from './state.js';
 
 /** Sees every request, answer and data access of a node's processes (the scoreboard is one). */
 export interface ProcessObserver {
@@ -97,7 +97,7 @@ export class ProcessAgent {
       pages,
       policy: options.policy ?? 0,
       immediate: options.immediate ?? false,
-      home: options.home ?? (this.node === 'a' ? 0 : 1),
+      home: options.home ?? nodeId(this.node),
     });
   }
 

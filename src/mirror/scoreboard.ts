@@ -4,12 +4,12 @@
 // both nodes' own tables, frames and the shared disk.
 import { MirrorsimError } from '../errors.js';
 import type { Simulator } from '../sim/simulator.js';
-import { ProcOp, Status, type DataRequest, type ProcRequest, type ProcResponse } from './encoding.js';
-import type { MirrorConfig } from './env.js';
+import { ownerOf, ProcOp, Status, type DataRequest, type ProcRequest, type ProcResponse } from './encoding.js';
+import { diskBlockWord, type MirrorConfig } from './env.js';
 import type { LinkMonitor } from './link-monitor.js';
-import { ReferenceModel, type ModelAlloc } from './model.js';
+import { ReferenceModel, type ModelAlloc, type ModelPage } from './model.js';
 import type { ProcessObserver } from './process-agent.js';
-import type { NodeName, NodeState, NodeView, PageEntry } from './state.js';
+import { nodeId, otherNode, type NodeName, type NodeState, type NodeView, type PageEntry } from './state.js';
 import { TransactionLog } from './transaction-log.js';
 
 /** An invariant the design broke. */
@@ -37,6 +37,17 @@ export interface ScoreboardCounts {
 
 function hex(word: number | undefined): string {
   return word === undefined ? '?' : `0x${word.toString(16).padStart(8, '0')}`;
+}
+
+/** Where a page's words first differ from the expected ones (undefined: not known, not compared), as a report. */
+function pageDifference(actual: readonly number[], expected: ReadonlyArray<number | undefined>): string | undefined {
+  const offset = expected.findIndex((word, i) => word !== undefined && word !== actual[i]);
+  if (offset < 0) return undefined;
+  return `differs first at word ${offset}: ${hex(actual[offset])}, expected ${hex(expected[offset])}\n  got      ${actual.map(hex).join(' ')}\n  expected ${expected.map(hex).join(' ')}`;
+}
+
+function readerMask(page: ModelPage): number {
+  return [...page.readers].reduce((mask, owner) => mask | (1 << owner), 0);
 }
 
 function popcount(mask: number): number {
@@ -115,7 +126,7 @@ export class Scoreboard implements ProcessObserver {
 
   private holdsWrite(node: NodeName, response: ProcResponse): boolean {
     const page = this.model.allocs.get(response.guid)?.page[response.page];
-    return page?.writer === (((node === 'a' ? 0 : 1) << 3) | response.pid);
+    return page?.writer === ownerOf(nodeId(node), response.pid);
   }
 
   /**
@@ -129,10 +140,10 @@ export class Scoreboard implements ProcessObserver {
   private async checkPageNow(node: NodeName, guid: number, pageIndex: number, event: 'grant' | 'release'): Promise<void> {
     const model = this.model.allocs.get(guid)?.page[pageIndex];
     if (!model) return;
-    const readers = [...model.readers].reduce((mask, owner) => mask | (1 << owner), 0);
+    const readers = readerMask(model);
     const writer = model.writer;
     const committed = [...model.committed];
-    const partner: NodeName = node === 'a' ? 'b' : 'a';
+    const partner = otherNode(node);
     const [owner, other, memory] = await Promise.all([this.views[node].state(), this.views[partner].state(), this.views[partner].memory()]);
     const where = `${event} of allocation 0x${guid.toString(16)} page ${pageIndex} answered on ${node}`;
     for (const [name, state] of [[node, owner], [partner, other]] as const) {
@@ -152,13 +163,8 @@ export class Scoreboard implements ProcessObserver {
     if (event !== 'release') return;
     const entry = other.pages.get(guid)![pageIndex]!;
     const frame = memory.slice(entry.frame * this.config.pageWords, (entry.frame + 1) * this.config.pageWords);
-    const offset = committed.findIndex((word, i) => word !== undefined && word !== frame[i]);
-    if (offset >= 0) {
-      this.fail(
-        'mirror: a released page is on the partner',
-        `${where}, but frame ${entry.frame} on ${partner} differs first at word ${offset}: ${hex(frame[offset])}, expected ${hex(committed[offset])}\n  got      ${frame.map(hex).join(' ')}\n  expected ${committed.map(hex).join(' ')}`,
-      );
-    }
+    const difference = pageDifference(frame, committed);
+    if (difference) this.fail('mirror: a released page is on the partner', `${where}, but frame ${entry.frame} on ${partner} ${difference}`);
   }
 
   access(node: NodeName, request: DataRequest, response: { status: Status; rdata: number }): void {
@@ -216,12 +222,11 @@ export class Scoreboard implements ProcessObserver {
   private checkAllocation(label: string, alloc: ModelAlloc, states: Record<NodeName, NodeState>, memories: Record<NodeName, number[]>, disk: number[]): void {
     const words = this.config.pageWords;
     const slot = states.a.allocs.find((e) => e.guid === alloc.guid)!.origSlot;
-    const nodeId = alloc.node === 'a' ? 0 : 1;
-    const block = (page: number) => ((nodeId * this.config.maxAllocs + slot) * this.config.maxPages + page) * words;
+    const block = (page: number) => diskBlockWord(this.config, nodeId(alloc.node), slot, page);
     alloc.page.forEach((model, index) => {
       const where = `${label}: allocation 0x${alloc.guid.toString(16)} page ${index}`;
       const entries = { a: states.a.pages.get(alloc.guid)![index]!, b: states.b.pages.get(alloc.guid)![index]! };
-      const readMask = [...model.readers].reduce((mask, owner) => mask | (1 << owner), 0);
+      const readMask = readerMask(model);
       for (const node of ['a', 'b'] as const) {
         const entry: PageEntry = entries[node];
         const locks = `read owners 0x${entry.readOwners.toString(16)} (count ${entry.readCount}), write ${entry.writeLocked ? `owner ${entry.writeOwner}` : 'none'}`;
@@ -236,15 +241,13 @@ export class Scoreboard implements ProcessObserver {
       model.resident = entries.a.resident;
       const frame = (node: NodeName) => memories[node].slice(entries[node].frame * words, (entries[node].frame + 1) * words);
       const compare = (invariant: string, what: string, actual: number[], expected: ReadonlyArray<number | undefined>) => {
-        const offset = expected.findIndex((word, i) => word !== undefined && word !== actual[i]);
-        if (offset >= 0) {
-          throw this.fail(invariant, `${where}: ${what} differs first at word ${offset}: ${hex(actual[offset])}, expected ${hex(expected[offset])}\n  got      ${actual.map(hex).join(' ')}\n  expected ${expected.map(hex).join(' ')}`);
-        }
+        const difference = pageDifference(actual, expected);
+        if (difference) throw this.fail(invariant, `${where}: ${what} ${difference}`);
       };
       if (model.resident) {
         this.counts.pagesCompared++;
         const owner = alloc.node;
-        const partner = owner === 'a' ? 'b' : 'a';
+        const partner = otherNode(owner);
         if (model.pending === undefined) {
           compare('mirror: both nodes hold the same page', `frame ${entries[partner].frame} on ${partner} vs frame ${entries[owner].frame} on ${owner}`, frame(partner), frame(owner));
           compare('durability: acknowledged writes are in memory', `frame ${entries[owner].frame} on ${owner}`, frame(owner), model.committed);

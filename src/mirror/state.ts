@@ -61,6 +61,16 @@ export function decodePage(value: bigint, modified: boolean): PageEntry {
 
 export type NodeName = 'a' | 'b';
 
+/** A node's id in the RTL (NodeId; the top bit of its GUIDs and owners). */
+export function nodeId(node: NodeName): number {
+  return node === 'a' ? 0 : 1;
+}
+
+/** The node's partner. */
+export function otherNode(node: NodeName): NodeName {
+  return node === 'a' ? 'b' : 'a';
+}
+
 export class NodeView {
   constructor(
     private readonly sim: Simulator,

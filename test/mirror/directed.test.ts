@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import { createSimTest } from '../../src/vitest/sim-test.js';
 import { mirrorDesign } from '../../src/mirror/design.js';
-import { MirrorEnv } from '../../src/mirror/env.js';
+import { diskBlockWord, MirrorEnv } from '../../src/mirror/env.js';
 import { MsgType, Status, ownerOf } from '../../src/mirror/encoding.js';
 import { ClockCycles } from '../../src/sim/triggers.js';
 import { startSoon } from '../../src/sim/task.js';
@@ -43,7 +43,7 @@ simTest('write pointer, data write, release: the page is mirrored and reaches th
   expect(pb).toMatchObject({ resident: true, writeLocked: false });
   expect(await env.views.a.frame(pa.frame)).toEqual(data);
   expect(await env.views.b.frame(pb.frame)).toEqual(data);
-  const disk = await sim.memory('u_disk.blocks_q').readAll((0 << 6 | a.allocs[0]!.slot << 3 | 1) * env.config.pageWords, env.config.pageWords);
+  const disk = await sim.memory('u_disk.blocks_q').readAll(diskBlockWord(env.config, 0, a.allocs[0]!.slot, 1), env.config.pageWords);
   expect(disk.map(Number)).toEqual(data);
 });
 

@@ -6,7 +6,8 @@ import { describe, expect } from 'vitest';
 import { mirrorDesign } from '../../src/mirror/design.js';
 import { MirrorEnv } from '../../src/mirror/env.js';
 import { Status, type ProcResponse } from '../../src/mirror/encoding.js';
-import type { NodeName, NodeState } from '../../src/mirror/state.js';
+import { nodeId, otherNode, type NodeName } from '../../src/mirror/state.js';
+import { expectMirrored, frameOf } from './mirror-checks.js';
 import { createSimTest } from '../../src/vitest/sim-test.js';
 
 const simTest = createSimTest({ design: mirrorDesign() });
@@ -54,33 +55,6 @@ const FLOWS: Flow[] = [
   { name: 'release memory', steps: ['Check', 'DismantleWait', 'Dismantle', 'MemReleaseWait', 'Respond'], start: (env, s) => env.processes.a.releaseMemory(1, s.guid) },
 ];
 
-async function frameOf(env: MirrorEnv, node: NodeName, state: NodeState, guid: number, page: number): Promise<number[] | undefined> {
-  const entry = state.pages.get(guid)?.[page];
-  return entry?.resident ? env.views[node].frame(entry.frame) : undefined;
-}
-
-/** Both nodes' tables, locks and resident pages agree. */
-async function expectMirrored(env: MirrorEnv): Promise<void> {
-  const [sa, sb] = await Promise.all([env.views.a.state(), env.views.b.state()]);
-  const allocs = (state: NodeState) => state.allocs.map((e) => `${e.guid}/${e.pages}/${e.owner}/${e.origSlot}`).sort();
-  expect(allocs(sa)).toEqual(allocs(sb));
-  for (const [guid, pages] of sa.pages) {
-    for (let page = 0; page < pages.length; page++) {
-      const [ea, eb] = [pages[page]!, sb.pages.get(guid)![page]!];
-      const locks = (e: typeof ea) => ({ resident: e.resident, readOwners: e.readOwners, writeLocked: e.writeLocked, writeOwner: e.writeLocked ? e.writeOwner : 0 });
-      expect(locks(ea), `0x${guid.toString(16)} page ${page}`).toEqual(locks(eb));
-      // A writer's unreleased words are on its own node only: the partner holds the last released page.
-      const owner = guid >> 15 ? sb : sa;
-      const pending = owner.pages.get(guid)![page]!.writeLocked && owner.pages.get(guid)![page]!.modified;
-      if (ea.resident && !pending) expect(await frameOf(env, 'a', sa, guid, page)).toEqual(await frameOf(env, 'b', sb, guid, page));
-    }
-  }
-  for (const state of [sa, sb]) {
-    const resident = [...state.pages.values()].flat().filter((e) => e.resident).length;
-    expect(state.freeFrames).toBe(env.config.frames - resident);
-  }
-}
-
 describe.each(FLOWS)('$name', (flow) => {
   describe.each(['originator', 'partner'] as const)('failing the %s', (victim) => {
     for (const step of flow.steps) simTest(`at ${step}`, async ({ sim, random }) => {
@@ -102,7 +76,7 @@ describe.each(FLOWS)('$name', (flow) => {
       const stateSignal = sim.signal('u_node_a.u_mm.u_originator.state_q');
       await stateSignal.waitFor(STATES.indexOf(step), { clock: dut.clk_i, budget: 5000 });
       const failed: NodeName = victim === 'originator' ? 'a' : 'b';
-      const survivor: NodeName = failed === 'a' ? 'b' : 'a';
+      const survivor = otherNode(failed);
       dut[`${failed}_fail_i`].value = 1;
       await dut[`${survivor}_solo_o`].waitFor(1, { clock: dut.clk_i, budget: 5000 });
       if (survivor === 'a') await operation; // the originator survives: its answer comes (ok, or the partner lost)
@@ -111,7 +85,7 @@ describe.each(FLOWS)('$name', (flow) => {
       // Nothing of the failed node's processes is locked any more; no frame leaked.
       for (const pages of state.pages.values()) {
         for (const entry of pages) {
-          const failedId = failed === 'a' ? 0 : 1;
+          const failedId = nodeId(failed);
           expect(entry.readOwners & (0xff << (8 * failedId))).toBe(0);
           if (entry.writeLocked) expect(entry.writeOwner >> 3).not.toBe(failedId);
         }

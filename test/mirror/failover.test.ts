@@ -3,16 +3,14 @@
 // alive, exactly one node keeps serving.
 import { expect } from 'vitest';
 import { mirrorDesign } from '../../src/mirror/design.js';
-import { MirrorEnv } from '../../src/mirror/env.js';
+import { diskBlockWord, MirrorEnv } from '../../src/mirror/env.js';
+import { otherNode } from '../../src/mirror/state.js';
+import { expectMirrored } from './mirror-checks.js';
 import { Status, ownerOf } from '../../src/mirror/encoding.js';
 import { ClockCycles } from '../../src/sim/triggers.js';
 import { createSimTest } from '../../src/vitest/sim-test.js';
 
 const simTest = createSimTest({ design: mirrorDesign() });
-
-function diskBlock(env: MirrorEnv, node: number, slot: number, page: number): number {
-  return ((node * env.config.maxAllocs + slot) * env.config.maxPages + page) * env.config.pageWords;
-}
 
 simTest('A fails: B takes over its allocations; A\'s processes carry on at B with every acknowledged write', async ({ sim, random }) => {
   const env = await MirrorEnv.start(sim);
@@ -65,7 +63,7 @@ simTest('A fails: B takes over its allocations; A\'s processes carry on at B wit
   expect((await env.views.b.frame(after.pages.get(g)![2]!.frame))[3]).toBe(0x1234_5678);
   // B destaged the taken-over pages itself: the disk holds the acknowledged page.
   const slot = after.allocs.find((alloc) => alloc.guid === g)!.origSlot;
-  const disk = await sim.memory('u_disk.blocks_q').readAll(diskBlock(env, 0, slot, 0), words);
+  const disk = await sim.memory('u_disk.blocks_q').readAll(diskBlockWord(env.config, 0, slot, 0), words);
   expect(disk.map(Number)).toEqual(acknowledged);
 });
 
@@ -107,7 +105,7 @@ simTest('split brain: with the link cut and both alive, exactly one node wins th
   console.log(`[mirrorsim] split brain: solo ${JSON.stringify(solo)}, fenced ${JSON.stringify(fenced)}`);
   expect(solo.a + solo.b).toBe(1);
   const winner = solo.a === 1 ? 'a' : 'b';
-  const loser = winner === 'a' ? 'b' : 'a';
+  const loser = otherNode(winner);
   expect(fenced).toEqual({ [winner]: 0, [loser]: 1 });
   // The loser holds nothing any more; the winner holds both nodes' allocations.
   expect((await env.views[loser].state()).allocs).toEqual([]);
@@ -163,20 +161,8 @@ simTest('failback: A returns, B rebuilds A\'s tables and pages from its own, han
   await env.quiesce();
 
   // Both nodes hold the same tables, locks and pages again.
+  await expectMirrored(env);
   const [sa, sb] = await Promise.all([env.views.a.state(), env.views.b.state()]);
-  const summary = (state: typeof sa) => state.allocs.map((e) => `${e.guid}/${e.pages}/${e.owner}/${e.origSlot}`).sort();
-  expect(summary(sa)).toEqual(summary(sb));
-  for (const guid of [g, h]) {
-    const [pa, pb] = [sa.pages.get(guid)!, sb.pages.get(guid)!];
-    pa.forEach((entry, index) => {
-      const other = pb[index]!;
-      expect({ resident: entry.resident, readOwners: entry.readOwners, writeLocked: entry.writeLocked }, `0x${guid.toString(16)} page ${index}`).toEqual({
-        resident: other.resident,
-        readOwners: other.readOwners,
-        writeLocked: other.writeLocked,
-      });
-    });
-  }
   expect(sa.pages.get(g)![0]!.readOwners).toBe(1 << ownerOf(0, 3));
   expect(sa.pages.get(h)![1]!.readOwners).toBe(1 << ownerOf(1, 2));
   for (const [index, data] of [[0, first], [1, second]] as const) {
