@@ -426,6 +426,8 @@ module memory_manager
   logic [31:0] stat_resync_errors;
   /* verilator lint_on UNUSEDSIGNAL */
 
+  logic sides_quiet, nothing_in_flight;  // (worked out at the end)
+
   mm_takeover #(
     .NodeId    (NodeId),
     .Frames    (Frames),
@@ -436,7 +438,7 @@ module memory_manager
     .rst_ni           (rst_ni),
     .fail_i           (fail_i),
     .link_up_i        (link_up_i),
-    .quiet_i          (orig_idle && part_idle && !req_valid),
+    .quiet_i          (sides_quiet),
     .alloc_i          (alloc_q),
     .page_i           (page_view),
     .claim_o          (claim_o),
@@ -496,8 +498,7 @@ module memory_manager
   // Failback: the partner is back (link up) while this node serves alone and
   // has nothing in flight, everything destaged: rebuild the partner's tables.
   logic [14:0] other_counter;
-  assign resync_start = solo && link_up_i && orig_idle && part_idle && !req_valid && destage_empty &&
-                        !dma_busy_q && cache_clean_i && !tx_locked_q;
+  assign resync_start = solo && link_up_i && nothing_in_flight && cache_clean_i;
   mm_resync #(
     .NodeId    (NodeId),
     .MaxAllocs (MaxAllocs),
@@ -808,7 +809,11 @@ module memory_manager
     end
   end
 
-  assign idle_o = !preq_valid_i && !presp_valid_o && !req_valid && !ans_valid && !dma_busy_q &&
-                  destage_empty && !tx_locked_q && data_state_q == DataIdle && orig_idle && part_idle && !tko_busy &&
-                  !resync_busy;
+  // Neither side has a request or message under way, and no copy or destage
+  // is pending: what a takeover, a resync and `idle_o` each wait for.
+  assign sides_quiet       = orig_idle && part_idle && !req_valid;
+  assign nothing_in_flight = sides_quiet && destage_empty && !dma_busy_q && !tx_locked_q;
+
+  assign idle_o = nothing_in_flight && !preq_valid_i && !presp_valid_o && !ans_valid &&
+                  data_state_q == DataIdle && !tko_busy && !resync_busy;
 endmodule
