@@ -205,6 +205,24 @@ module mm_originator
     end
   end
 
+  // An allocation's disk blocks and its record in shared storage are named
+  // by {home node, orig slot}: the orig slot must be unique among the
+  // allocations of its home node. The local slot is not, once this node
+  // makes allocations for its partner's processes (serving alone): those
+  // live beside the partner's own, whose orig slots are the partner's slots.
+  logic [MaxAllocs-1:0] orig_used;
+  logic [SlotW-1:0]     free_orig;
+  always_comb begin
+    orig_used = '0;
+    for (int i = 0; i < MaxAllocs; i++) begin
+      if (alloc_i[i].valid && alloc_i[i].guid[GuidW-1] == req_q.home) orig_used[alloc_i[i].orig_slot[SlotW-1:0]] = 1'b1;
+    end
+    free_orig = '0;
+    for (int i = MaxAllocs - 1; i >= 0; i--) begin
+      if (!orig_used[i]) free_orig = SlotW'(i);
+    end
+  end
+
   // Frame quota: this node's own pages occupy at most half the frames (on
   // both nodes, since a page is resident on both or neither), so neither
   // node can starve the other of frames it cannot evict. When at the quota
@@ -323,7 +341,7 @@ module mm_originator
     other_counter_d  = counter_load_i ? counter_i : other_counter_q;
     rec_wr_o         = 1'b0;
     rec_wr_node_o    = NodeId;
-    rec_wr_slot_o    = slot_q;
+    rec_wr_slot_o    = alloc_i[slot_q].orig_slot[SlotW-1:0];
     rec_wr_data_o    = '0;
     timer_d          = timer_q;
     partner_done_d   = partner_done_q;
@@ -518,7 +536,7 @@ module mm_originator
         slot_reserved_o[slot_q] = 1'b1;
         emit_start  = 1'b1;
         emit_header = request(MsgAllocMem, tag_q, new_guid, '0, owner,
-                              32'(req_q.pages), {16'd0, 8'(slot_q), 4'd0, req_q.policy}, 1'b0);
+                              32'(req_q.pages), {16'd0, 8'(free_orig), 4'd0, req_q.policy}, 1'b0);
         // Fig. 5 530: the local structures.
         alloc_wr_o.valid           = 1'b1;
         alloc_wr_o.slot            = 8'(slot_q);
@@ -527,7 +545,7 @@ module mm_originator
         alloc_wr_o.entry.pages     = req_q.pages;
         alloc_wr_o.entry.policy    = req_q.policy;
         alloc_wr_o.entry.owner     = owner;
-        alloc_wr_o.entry.orig_slot = 8'(slot_q);
+        alloc_wr_o.entry.orig_slot = 8'(free_orig);
         req_d.guid = new_guid;
         timer_d    = '0;
         state_d    = AllocWait;
@@ -794,11 +812,14 @@ module mm_originator
       // -- release memory (Fig. 9) -----------------------------------------------
       DismantleWait: begin
         // A page still on its way to the storage cache keeps its frame until it is there.
-        state_d = Dismantle;
+        // The partner releases its copy first: a partner lost on the way leaves
+        // this node's allocation whole (the request fails with nothing changed
+        // here), and an answer can never arrive before it is waited for.
+        state_d = MemReleaseWait;
         for (int p = 0; p < MaxPages; p++) begin
           if (page_i[slot_q][p].resident && destage_pending_i[FrameW'(page_i[slot_q][p].frame)]) state_d = DismantleWait;
         end
-        if (state_d == Dismantle) begin
+        if (state_d == MemReleaseWait) begin
           emit_start  = 1'b1;
           emit_header = request(MsgReleaseMem, tag_q, req_q.guid, '0, owner, '0, '0, 1'b0);
           timer_d = '0;
@@ -825,16 +846,16 @@ module mm_originator
           rec_wr_o         = 1'b1;             // dismantled: out of the record
           rec_wr_node_o    = alloc_i[slot_q].guid[GuidW-1];
           rec_wr_data_o    = {1'b0, alloc_i[slot_q].guid};
-          state_d = MemReleaseWait;
+          state_d   = Respond;
+          retries_d = paging_depth_o;
         end
       end
 
       MemReleaseWait: begin
         if (ans_match && ans_kind == AnsComplete) begin
-          tag_d     = tag_q + 1'b1;
-          status_d  = ans_status;
-          state_d   = Respond;
-          retries_d = paging_depth_o;
+          tag_d    = tag_q + 1'b1;
+          status_d = ans_status;
+          state_d  = Dismantle;
         end
       end
 

@@ -1,5 +1,6 @@
-// The fault controller: link drops, corruption, delay and cuts, in bursts at
-// random times, from a named mix. Every fault it injects is counted.
+// The fault controller: link drops, corruption, delay and cuts, and node
+// failures with their return, at random times, from a named mix. Every
+// fault it injects is counted.
 import type { Simulator } from '../sim/simulator.js';
 import type { Random } from '../sim/random.js';
 import { startSoon, type Task } from '../sim/task.js';
@@ -11,31 +12,51 @@ export const FAULT_MIXES = {
   corrupt: ['corrupt'],
   delay: ['delay'],
   lossy: ['drop', 'corrupt', 'delay'],
+  fail: ['fail'],
+  lossy_fail: ['drop', 'corrupt', 'delay', 'fail'],
   cut: ['cut'],
-  all: ['drop', 'corrupt', 'delay', 'cut'],
+  all: ['drop', 'corrupt', 'delay', 'fail', 'cut'],
 } as const satisfies Record<string, readonly FaultKind[]>;
 
-export type FaultKind = 'drop' | 'corrupt' | 'delay' | 'cut';
+/** `fail`: a node fails, is taken over, returns and is resynchronized. */
+export type FaultKind = 'drop' | 'corrupt' | 'delay' | 'cut' | 'fail';
 export type FaultMix = keyof typeof FAULT_MIXES;
 
 export function isFaultMix(name: string): name is FaultMix {
   return Object.hasOwn(FAULT_MIXES, name);
 }
 
+function mixHas(mix: FaultMix, kind: FaultKind): boolean {
+  return (FAULT_MIXES[mix] as readonly FaultKind[]).includes(kind);
+}
+
 /** Whether a mix can make the partner unreachable (answers `partner down` / `partner timeout` become legal). */
 export function losesPartner(mix: FaultMix): boolean {
-  return (FAULT_MIXES[mix] as readonly FaultKind[]).includes('cut');
+  return mixHas(mix, 'cut') || mixHas(mix, 'fail');
+}
+
+/** Whether a mix cuts the link with both nodes alive (split brain, which the random regression does not follow). */
+export function cutsLink(mix: FaultMix): boolean {
+  return mixHas(mix, 'cut');
+}
+
+export interface FaultHooks {
+  /** Told when a cut begins (the link may lose what was in flight). */
+  onCut?(): void;
+  /** Fails a node and brings it back; resolves once it serves again. Needed by mixes with `fail`. */
+  failAndReturn?(): Promise<void>;
 }
 
 export class FaultController {
   readonly injected = new Map<FaultKind, number>();
   private task: Task<void> | undefined;
+  /** A node failure runs to its end (the node back and serving) even when the mix stops meanwhile. */
+  private failure: Task<void> | undefined;
 
   constructor(
     private readonly sim: Simulator,
     private readonly random: Random,
-    /** Told when a cut begins (the link may lose what was in flight). */
-    private readonly onCut: () => void = () => undefined,
+    private readonly hooks: FaultHooks = {},
   ) {}
 
   /** Starts bursts of the mix's faults, one at a time, every `meanGap` cycles or so. */
@@ -49,6 +70,14 @@ export class FaultController {
         await this.burst(this.random.pick(kinds));
       }
     }, `fault mix ${mix}`);
+  }
+
+  /** Stops injecting, lets a node failure in progress end with the node back, and clears every fault input. */
+  async finish(): Promise<void> {
+    this.task?.cancel();
+    this.task = undefined;
+    await this.failure;
+    this.stop();
   }
 
   /** One fault: on for a while, then off. */
@@ -72,8 +101,15 @@ export class FaultController {
         signal.value = 0;
         break;
       }
+      case 'fail': {
+        const failAndReturn = this.hooks.failAndReturn;
+        if (!failAndReturn) throw new Error('fault controller: a mix with node failures needs the failAndReturn hook');
+        this.failure = startSoon(failAndReturn, 'node failure');
+        await this.failure;
+        break;
+      }
       case 'cut':
-        this.onCut();
+        this.hooks.onCut?.();
         dut.fault_cut_i.value = 1;
         await ClockCycles(dut.clk_i, this.random.int(200, 1500));
         dut.fault_cut_i.value = 0;
@@ -81,10 +117,12 @@ export class FaultController {
     }
   }
 
-  /** Stops injecting and clears every fault input. */
+  /** Stops injecting now (a node failure in progress too) and clears every fault input. */
   stop(): void {
     this.task?.cancel();
     this.task = undefined;
+    this.failure?.cancel();
+    this.failure = undefined;
     const dut = this.sim.dut;
     for (const name of ['fault_drop_ab_i', 'fault_drop_ba_i', 'fault_corrupt_ab_i', 'fault_corrupt_ba_i', 'fault_delay_ab_i', 'fault_delay_ba_i', 'fault_cut_i']) {
       dut[name].value = 0;

@@ -45,10 +45,14 @@ export function describeMessage(message: Message): string {
   return `${name} tag=${message.tag} ${guid} page=${message.page} owner=${message.owner} arg0=0x${message.arg0.toString(16)} arg1=0x${message.arg1.toString(16)}${payload}`;
 }
 
+const CUT_SETTLE_NS = 100;
+
 /** Words of one tap, assembled into whole messages. */
 class MessageTap {
   private words: number[] = [];
   private start = 0;
+  /** Times (ns) the node failed: a message it was in the middle of is gone. */
+  private readonly cuts: number[] = [];
 
   constructor(
     readonly node: NodeName,
@@ -59,6 +63,11 @@ class MessageTap {
     const done: Array<{ message: Message; start: number; end: number }> = [];
     for (const item of await this.monitor.drain()) {
       const time = Number(item.time / 1000n);
+      // A beat or two may still leave in the cycles the failure takes to stop the node; a node is down for far longer.
+      while (this.cuts.length > 0 && this.cuts[0]! + CUT_SETTLE_NS < time) {
+        this.cuts.shift();
+        this.words = [];
+      }
       if (this.words.length === 0) this.start = time;
       this.words.push(Number(item.data[0]));
       if (item.data[1] === 1n) {
@@ -67,6 +76,11 @@ class MessageTap {
       }
     }
     return done;
+  }
+
+  /** The node failed at `time` (ns): words taken before it never complete a message. */
+  cutAt(time: number): void {
+    this.cuts.push(time);
   }
 }
 
@@ -127,6 +141,13 @@ export class LinkMonitor {
   /** Tells the monitor a link-down happened: messages in flight may be lost. */
   noteLinkDown(): void {
     this.linkDownSeen = true;
+  }
+
+  /** A node failed at `time` (ns): messages in flight may be lost, and what it was sending or taking is cut short. */
+  noteNodeDown(node: NodeName, time: number): void {
+    this.noteLinkDown();
+    this.txTaps[node].cutAt(time);
+    this.rxTaps[node].cutAt(time);
   }
 
   /** Takes everything the taps collected and checks delivery and write-page acknowledgements. */

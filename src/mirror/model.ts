@@ -7,7 +7,8 @@
 // every page (what the last released write pointer wrote) and the pending
 // words of a page's current writer.
 import { guidNode, ownerOf, ProcOp, Status, type ProcRequest, type ProcResponse } from './encoding.js';
-import { nodeId, type NodeName } from './state.js';
+import { matches, pageDifference } from './page-words.js';
+import { nodeId, type NodeName, type NodeState } from './state.js';
 
 export interface ModelConfig {
   pageWords: number;
@@ -66,6 +67,8 @@ export class ReferenceModel {
   private readonly outstanding: Record<NodeName, Map<number, ProcRequest>> = { a: new Map(), b: new Map() };
   /** Requests answered null that still owe their grant. */
   private readonly queued: Record<NodeName, Set<number>> = { a: new Set(), b: new Set() };
+  /** Which node serves each node's allocations and processes (the survivor, after a takeover). */
+  readonly serving: Record<NodeName, NodeName> = { a: 'a', b: 'b' };
 
   constructor(readonly config: ModelConfig) {}
 
@@ -82,6 +85,109 @@ export class ReferenceModel {
 
   describe(node: NodeName, request: ProcRequest): string {
     return describeRequest(node, request);
+  }
+
+  /** The lock owner a process's request acts as: the process's home node (the allocation's node) and its pid. */
+  ownerFor(node: NodeName, guid: number, pid: number): number {
+    const alloc = this.allocs.get(guid);
+    return ownerOf(nodeId(alloc?.node ?? node), pid);
+  }
+
+  /** Whether any node serves another's allocations (a takeover is in force). */
+  get solo(): boolean {
+    return this.serving.a !== 'a' || this.serving.b !== 'b';
+  }
+
+  /**
+   * A node failed: its requests still unanswered will never be answered.
+   * Returns them (each may or may not have taken effect: in doubt).
+   */
+  abandon(node: NodeName): ProcRequest[] {
+    const requests = [...this.outstanding[node].values()];
+    this.outstanding[node].clear();
+    this.queued[node].clear();
+    return requests;
+  }
+
+  /**
+   * The survivor took the failed node over: reconciles the model with the
+   * survivor's tables and frames as they stand the moment it serves alone.
+   * The failed node's locks are void and its writers' unreleased words lost;
+   * what it had in flight is in doubt and must be all or nothing; everything
+   * acknowledged must be on the survivor.
+   */
+  takeover(failed: NodeName, survivor: NodeName, inDoubt: readonly ProcRequest[], state: NodeState, frame: (index: number) => number[]): ModelMismatch | undefined {
+    const failedId = nodeId(failed);
+    const doubtful = (op: ProcOp) => inDoubt.filter((request) => request.op === op);
+    const allocating = doubtful(ProcOp.Allocate);
+    const releasingMemory = new Set(doubtful(ProcOp.ReleaseMem).map((request) => request.guid!));
+    const releasing = new Set(doubtful(ProcOp.ReleasePtr).map((request) => `${request.guid}/${request.page}/${this.ownerFor(failed, request.guid!, request.pid)}`));
+    const where = `at the takeover of ${failed} by ${survivor}`;
+    for (const alloc of [...this.allocs.values()]) {
+      if (state.pages.has(alloc.guid)) continue;
+      if (releasingMemory.has(alloc.guid)) {
+        this.allocs.delete(alloc.guid);
+        continue;
+      }
+      return new ModelMismatch('failover: the survivor holds every acknowledged allocation', `${where}: allocation 0x${alloc.guid.toString(16)} of ${alloc.node} is missing from ${survivor}'s table`);
+    }
+    for (const entry of state.allocs) {
+      if (this.allocs.has(entry.guid)) continue;
+      const index = allocating.findIndex((request) => request.pages === entry.pages && ownerOf(request.home ?? failedId, request.pid) === entry.owner && guidNode(entry.guid) === (request.home ?? failedId));
+      if (index < 0) {
+        return new ModelMismatch('failover: the takeover adopts only allocations that were asked for', `${where}: ${survivor} holds allocation 0x${entry.guid.toString(16)} (${entry.pages} pages, owner ${entry.owner}) that no answer or request in flight accounts for`);
+      }
+      const [request] = allocating.splice(index, 1);
+      this.addAllocation(entry.guid, guidNode(entry.guid) === 0 ? 'a' : 'b', request!, entry.owner);
+    }
+    for (const alloc of this.allocs.values()) {
+      const entries = state.pages.get(alloc.guid)!;
+      for (const [index, page] of alloc.page.entries()) {
+        const entry = entries[index]!;
+        page.resident = entry.resident;
+        const pageWhere = `${where}: allocation 0x${alloc.guid.toString(16)} page ${index}`;
+        for (const reader of [...page.readers]) if (reader >> 3 === failedId) page.readers.delete(reader);
+        if (page.writer !== undefined && page.writer >> 3 === failedId) {
+          if (releasing.has(`${alloc.guid}/${index}/${page.writer}`)) {
+            // A release in flight: the survivor holds the page as released or as before, never a mix.
+            if (!entry.resident) return new ModelMismatch('tables agree: a granted page is resident on both nodes', `${pageWhere}: write-locked by ${failed}'s process, not resident on ${survivor}`);
+            const words = frame(entry.frame);
+            if (matches(words, page.pending!)) page.committed = page.pending!;
+            else if (!matches(words, page.committed)) {
+              return new ModelMismatch('failover: a release in flight at the failure is applied whole or not at all', `${pageWhere}: frame ${entry.frame} on ${survivor} is neither the released nor the previous page`);
+            }
+          }
+          page.writer = undefined;
+          page.pending = undefined;
+        }
+      }
+    }
+    this.serving[failed] = survivor;
+    return this.checkReleasedPages(survivor, state, frame, 'failover: every acknowledged write is on the survivor', where);
+  }
+
+  /**
+   * Every resident page on `node` holds what was last released (pages a
+   * writer holds may be changing as we look, and are left out).
+   */
+  checkReleasedPages(node: NodeName, state: NodeState, frame: (index: number) => number[], invariant: string, where: string): ModelMismatch | undefined {
+    for (const alloc of this.allocs.values()) {
+      const entries = state.pages.get(alloc.guid);
+      if (!entries) return new ModelMismatch(invariant, `${where}: allocation 0x${alloc.guid.toString(16)} is missing from ${node}'s table`);
+      for (const [index, page] of alloc.page.entries()) {
+        const entry = entries[index]!;
+        const difference = entry.resident && page.writer === undefined ? pageDifference(frame(entry.frame), page.committed) : undefined;
+        if (difference) {
+          return new ModelMismatch(invariant, `${where}: allocation 0x${alloc.guid.toString(16)} page ${index}: frame ${entry.frame} on ${node} is not the page as last released: ${difference}`);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The failed node is back and resynchronized: it serves its own allocations again. */
+  handback(node: NodeName): void {
+    this.serving[node] = node;
   }
 
   /** Checks one answer against the model and applies it; returns what is wrong with it, if anything. */
@@ -112,7 +218,7 @@ export class ReferenceModel {
     if (request.op === ProcOp.Allocate) return this.checkAllocate(node, request, response, what);
     const alloc = this.allocs.get(request.guid!);
     if (alloc === undefined) return status === Status.UnknownGuid ? undefined : wrong('tables: answers follow the allocation table', 'UnknownGuid (no such allocation)');
-    if (alloc.node !== node) return status === Status.NotLocal ? undefined : wrong('tables: answers follow the allocation table', 'NotLocal');
+    if (this.serving[alloc.node] !== node) return status === Status.NotLocal ? undefined : wrong('tables: answers follow the allocation table', 'NotLocal');
     if (response.guid !== request.guid) return wrong('answers match their requests', `guid 0x${request.guid!.toString(16)}`);
     if (request.op === ProcOp.ReleaseMem) {
       if (status !== Status.Ok) return wrong('tables: answers follow the allocation table', 'Ok');
@@ -121,7 +227,7 @@ export class ReferenceModel {
     }
     if (request.page! >= alloc.pages) return status === Status.BadPage ? undefined : wrong('tables: answers follow the allocation table', 'BadPage');
     const page = alloc.page[request.page!]!;
-    const owner = ownerOf(nodeId(node), request.pid);
+    const owner = ownerOf(nodeId(alloc.node), request.pid);
     if (request.op === ProcOp.ReleasePtr) return this.checkRelease(page, owner, status, wrong);
     return this.checkGet(node, request, page, owner, status, wrong);
   }
@@ -139,15 +245,21 @@ export class ReferenceModel {
       return undefined;
     }
     if (status !== Status.Ok) return new ModelMismatch('space: an allocation is ok, denied or waits', `${what}: answered ${Status[status]}`);
-    if (guidNode(response.guid) !== nodeId(node)) return new ModelMismatch('tables: a GUID carries its originating node', `${what}: GUID 0x${response.guid.toString(16)}`);
+    const home = request.home ?? nodeId(node);
+    if (guidNode(response.guid) !== home) return new ModelMismatch('tables: a GUID carries its originating node', `${what}: GUID 0x${response.guid.toString(16)}`);
     if (this.allocs.has(response.guid)) return new ModelMismatch('tables: GUIDs are unique', `${what}: GUID 0x${response.guid.toString(16)} is already allocated`);
     if (this.allocs.size >= this.config.maxAllocs) return new ModelMismatch('space: no more allocations than table slots', `${what}: ${this.allocs.size} allocations already`);
-    this.allocs.set(response.guid, {
-      guid: response.guid,
+    this.addAllocation(response.guid, home === 0 ? 'a' : 'b', request, ownerOf(home, request.pid));
+    return undefined;
+  }
+
+  private addAllocation(guid: number, node: NodeName, request: ProcRequest, owner: number): void {
+    this.allocs.set(guid, {
+      guid,
       node,
       pages: request.pages!,
       policy: request.policy ?? 0,
-      owner: ownerOf(nodeId(node), request.pid),
+      owner,
       page: Array.from({ length: request.pages! }, () => ({
         readers: new Set<number>(),
         writer: undefined,
@@ -156,7 +268,6 @@ export class ReferenceModel {
         resident: false,
       })),
     });
-    return undefined;
   }
 
   private checkRelease(page: ModelPage, owner: number, status: Status, wrong: (invariant: string, expected: string) => ModelMismatch): ModelMismatch | undefined {
@@ -230,7 +341,9 @@ export class ReferenceModel {
     const pageIns = this.pending().filter((p) => p.request.op === ProcOp.GetRead || p.request.op === ProcOp.GetWrite);
     const ownPageIns = pageIns.filter((p) => p.node === node).length;
     const quota = Math.max(1, Math.floor(this.config.frames / 2));
-    return own + ownPageIns >= quota || all + pageIns.length >= this.config.frames;
+    // Serving alone, a node has no quota.
+    const quotaBinds = !this.solo && own + ownPageIns >= quota;
+    return quotaBinds || all + pageIns.length >= this.config.frames;
   }
 
   /** A data port access: checks it and applies it. */
@@ -239,7 +352,7 @@ export class ReferenceModel {
     request: { write: boolean; pid: number; guid: number; page: number; offset: number; wdata?: number },
     response: { status: Status; rdata: number },
   ): ModelMismatch | undefined {
-    const owner = ownerOf(nodeId(node), request.pid);
+    const owner = this.ownerFor(node, request.guid, request.pid);
     const what = `${node} pid${request.pid} data ${request.write ? `write 0x${(request.wdata ?? 0).toString(16)} to` : 'read of'} guid=0x${request.guid.toString(16)} page=${request.page} word ${request.offset}`;
     const page = this.allocs.get(request.guid)?.page[request.page];
     const allowed = page !== undefined && (request.write ? page.writer === owner : page.writer === owner || page.readers.has(owner));
@@ -258,3 +371,4 @@ export class ReferenceModel {
     return undefined;
   }
 }
+

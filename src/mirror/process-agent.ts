@@ -84,6 +84,19 @@ export class ProcessAgent {
     return response;
   }
 
+  /**
+   * The node failed: nothing it was asked will be answered. Forgets every
+   * waiter (their promises never settle) so that a later answer is matched
+   * to nothing; returns how many requests and data accesses were dropped.
+   */
+  abandon(): { requests: number; accesses: number } {
+    const requests = [...this.waiting.values()].reduce((sum, list) => sum + list.length, 0);
+    const accesses = this.dataWaiting.length;
+    this.waiting.clear();
+    this.dataWaiting.length = 0;
+    return { requests, accesses };
+  }
+
   /** Waits for the later grant of a request that was answered null (or an allocation that waited). */
   granted(tag: number): Promise<ProcResponse> {
     return this.expect(tag);

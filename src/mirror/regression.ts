@@ -13,6 +13,7 @@ import { mirrorDesign } from './design.js';
 import { MirrorEnv, mirrorConfig } from './env.js';
 import { FaultController, losesPartner, type FaultKind, type FaultMix } from './faults.js';
 import type { Scenario } from './scenarios.js';
+import { NodeFailures } from './node-failure.js';
 import { InvariantViolation, type Scoreboard } from './scoreboard.js';
 import { Traffic } from './traffic.js';
 
@@ -41,6 +42,9 @@ export interface RunResult {
   retransmissions: number;
   injected: Map<FaultKind, number>;
   failovers: number;
+  failbacks: number;
+  /** Requests and data accesses a failure left in doubt (each checked all or nothing at the takeover). */
+  inDoubt: number;
   checkpoints: number;
   pagesCompared: number;
   cycles: number;
@@ -61,8 +65,15 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
       const random = new Random(options.seed);
       const env = await MirrorEnv.start(sim, config);
       const scoreboard = await env.attachScoreboard({ partnerLoss: losesPartner(faults) });
-      const controller = new FaultController(sim, random, () => scoreboard.link.noteLinkDown());
       const traffic = new Traffic(env, random, options.scenario.traffic);
+      const failures = new NodeFailures(env, scoreboard, traffic, random);
+      const controller = new FaultController(sim, random, {
+        onCut: () => scoreboard.link.noteLinkDown(),
+        // A violation is recorded by the scoreboard and ends the phase; the failure just stops.
+        failAndReturn: () => failures.failAndReturn().catch((error: unknown) => {
+          if (!(error instanceof InvariantViolation)) throw error;
+        }),
+      });
       const startNs = sim.time('ns');
       let violation: InvariantViolation | undefined;
       try {
@@ -71,7 +82,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
           const ops = Math.min(phaseOps, options.ops - done);
           controller.start(faults);
           await guarded(env, scoreboard, traffic.run(ops), ops * 3000, `phase ${phase}: ${ops} operations per node`);
-          controller.stop();
+          await guarded(env, scoreboard, controller.finish(), 100_000, `phase ${phase}: a failed node's return`);
           await settle(env, scoreboard, `after phase ${phase}`);
           await scoreboard.checkpoint(`after phase ${phase}`);
         }
@@ -105,7 +116,9 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         messages: scoreboard.link.countsByType(),
         retransmissions,
         injected: controller.injected,
-        failovers: 0,
+        failovers: failures.counts.failovers,
+        failbacks: failures.counts.failbacks,
+        inDoubt: failures.counts.inDoubt,
         checkpoints: scoreboard.counts.checkpoints,
         pagesCompared: scoreboard.counts.pagesCompared,
         cycles: Math.round((sim.time('ns') - startNs) / CLOCK_NS),

@@ -35,6 +35,13 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   { name: 'lossy', what: 'random mix under link drops, corruption and delay', traffic: BASE, faults: 'lossy' },
   { name: 'lossy_pressure', what: 'memory pressure under link drops, corruption and delay', traffic: { ...BASE, allocsPerNode: 2, pages: [4, 8] }, faults: 'lossy' },
+  { name: 'failover', what: 'random mix while nodes fail at random times, are taken over, return and are resynchronized', traffic: BASE, faults: 'fail' },
+  {
+    name: 'failover_pressure',
+    what: 'memory pressure under link faults and node failures with their return',
+    traffic: { ...BASE, allocsPerNode: 2, pages: [4, 8] },
+    faults: 'lossy_fail',
+  },
 ];
 
 /** What `make sim` runs by default: all of them. */

@@ -8,6 +8,7 @@ import { ownerOf, ProcOp, Status, type DataRequest, type ProcRequest, type ProcR
 import { diskBlockWord, type MirrorConfig } from './env.js';
 import type { LinkMonitor } from './link-monitor.js';
 import { ReferenceModel, type ModelAlloc, type ModelPage } from './model.js';
+import { pageDifference } from './page-words.js';
 import type { ProcessObserver } from './process-agent.js';
 import { nodeId, otherNode, type NodeName, type NodeState, type NodeView, type PageEntry } from './state.js';
 import { TransactionLog } from './transaction-log.js';
@@ -35,17 +36,6 @@ export interface ScoreboardCounts {
   accesses: number;
 }
 
-function hex(word: number | undefined): string {
-  return word === undefined ? '?' : `0x${word.toString(16).padStart(8, '0')}`;
-}
-
-/** Where a page's words first differ from the expected ones (undefined: not known, not compared), as a report. */
-function pageDifference(actual: readonly number[], expected: ReadonlyArray<number | undefined>): string | undefined {
-  const offset = expected.findIndex((word, i) => word !== undefined && word !== actual[i]);
-  if (offset < 0) return undefined;
-  return `differs first at word ${offset}: ${hex(actual[offset])}, expected ${hex(expected[offset])}\n  got      ${actual.map(hex).join(' ')}\n  expected ${expected.map(hex).join(' ')}`;
-}
-
 function readerMask(page: ModelPage): number {
   return [...page.readers].reduce((mask, owner) => mask | (1 << owner), 0);
 }
@@ -61,6 +51,8 @@ export class Scoreboard implements ProcessObserver {
   readonly log = new TransactionLog();
   readonly counts: ScoreboardCounts = { checkpoints: 0, pagesCompared: 0, answers: 0, accesses: 0 };
   private failure: InvariantViolation | undefined;
+  /** A node that has failed and not yet been handed its allocations back: nothing on it is checked. */
+  private down: NodeName | undefined;
   private rejectFailed!: (error: InvariantViolation) => void;
   /** Rejects at the first violation: race it against the traffic so a run stops there. */
   readonly failed: Promise<never>;
@@ -126,7 +118,7 @@ export class Scoreboard implements ProcessObserver {
 
   private holdsWrite(node: NodeName, response: ProcResponse): boolean {
     const page = this.model.allocs.get(response.guid)?.page[response.page];
-    return page?.writer === ownerOf(nodeId(node), response.pid);
+    return page?.writer === this.model.ownerFor(node, response.guid, response.pid);
   }
 
   /**
@@ -144,9 +136,10 @@ export class Scoreboard implements ProcessObserver {
     const writer = model.writer;
     const committed = [...model.committed];
     const partner = otherNode(node);
+    const mirrored = this.down === undefined;
     const [owner, other, memory] = await Promise.all([this.views[node].state(), this.views[partner].state(), this.views[partner].memory()]);
     const where = `${event} of allocation 0x${guid.toString(16)} page ${pageIndex} answered on ${node}`;
-    for (const [name, state] of [[node, owner], [partner, other]] as const) {
+    for (const [name, state] of mirrored ? ([[node, owner], [partner, other]] as const) : ([[node, owner]] as const)) {
       const entry = state.pages.get(guid)?.[pageIndex];
       if (!entry?.resident) {
         this.fail('tables agree: a granted page is resident on both nodes', `${where}, but node ${name} has no such page resident`);
@@ -160,7 +153,7 @@ export class Scoreboard implements ProcessObserver {
         return;
       }
     }
-    if (event !== 'release') return;
+    if (event !== 'release' || !mirrored) return;
     const entry = other.pages.get(guid)![pageIndex]!;
     const frame = memory.slice(entry.frame * this.config.pageWords, (entry.frame + 1) * this.config.pageWords);
     const difference = pageDifference(frame, committed);
@@ -171,6 +164,46 @@ export class Scoreboard implements ProcessObserver {
     this.counts.accesses++;
     const mismatch = this.model.access(node, request, response);
     if (mismatch) this.fail(mismatch.invariant, mismatch.detail);
+  }
+
+  // -- node failure and return ------------------------------------------
+  /** A node has just failed (or is about to): nothing on it is checked from now on, and link messages may be lost. */
+  nodeDown(node: NodeName): void {
+    this.down = node;
+    this.link.noteNodeDown(node, this.now());
+    this.log.add({ time: this.now(), where: node, text: 'node failed' });
+  }
+
+  /**
+   * The survivor serves alone now: what the failed node had in flight is in
+   * doubt, and the survivor's tables and frames (read in this very step)
+   * must hold everything acknowledged and nothing half-applied.
+   */
+  async takeover(failed: NodeName): Promise<ProcRequest[]> {
+    const survivor = otherNode(failed);
+    const inDoubt = this.model.abandon(failed);
+    const [state, memory] = await Promise.all([this.views[survivor].state(), this.views[survivor].memory()]);
+    const words = this.config.pageWords;
+    const mismatch = this.model.takeover(failed, survivor, inDoubt, state, (frame) => memory.slice(frame * words, (frame + 1) * words));
+    this.log.add({ time: this.now(), where: survivor, text: `took ${failed} over; in doubt: ${inDoubt.map((r) => this.model.describe(failed, r)).join('; ') || 'nothing'}` });
+    if (mismatch) throw this.fail(mismatch.invariant, mismatch.detail);
+    return inDoubt;
+  }
+
+  /**
+   * The failed node is resynchronized and serves its own allocations again:
+   * both nodes hold every page as last released (read in this very step).
+   */
+  async handback(node: NodeName): Promise<void> {
+    this.model.handback(node);
+    this.down = undefined;
+    this.log.add({ time: this.now(), where: node, text: 'handed back' });
+    const [a, b, memA, memB] = await Promise.all([this.views.a.state(), this.views.b.state(), this.views.a.memory(), this.views.b.memory()]);
+    const words = this.config.pageWords;
+    for (const [name, state, memory] of [['a', a, memA], ['b', b, memB]] as const) {
+      const mismatch = this.model.checkReleasedPages(name, state, (frame) => memory.slice(frame * words, (frame + 1) * words), 'failback: both nodes hold every page as last released', `at the handback to ${node}`);
+      if (mismatch) throw this.fail(mismatch.invariant, mismatch.detail);
+    }
   }
 
   // -- checkpoints ----------------------------------------------------------
@@ -184,6 +217,7 @@ export class Scoreboard implements ProcessObserver {
   /** Every invariant on both nodes; call only at a quiescent point (both idle, caches clean). */
   async checkpoint(label: string): Promise<void> {
     if (this.failure) throw this.failure;
+    if (this.down) throw new Error(`scoreboard: checkpoint ${label} while ${this.down} is down`);
     await this.checkLink();
     const [a, b] = await Promise.all([this.views.a.state(), this.views.b.state()]);
     const [memA, memB, disk] = await Promise.all([this.views.a.memory(), this.views.b.memory(), this.sim.memory('u_disk.blocks_q').readAll()]);

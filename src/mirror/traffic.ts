@@ -2,12 +2,14 @@
 // allocating, taking read and write pointers, reading and writing words
 // through them and releasing them, and releasing whole allocations. The
 // knobs shape it: contention (many processes on few pages), memory pressure
-// (more pages than frames), the mix of operations.
+// (more pages than frames), the mix of operations. A node's processes are
+// served by the survivor while their node is down (process-routes.ts).
 import { ClockCycles } from '../sim/triggers.js';
 import type { Random } from '../sim/random.js';
-import { Status } from './encoding.js';
+import { guidNode, Status } from './encoding.js';
 import type { MirrorEnv } from './env.js';
-import type { NodeName } from './state.js';
+import { ProcessesMoved, ProcessRoute, type Epoch } from './process-routes.js';
+import { nodeId, type NodeName } from './state.js';
 
 export interface TrafficKnobs {
   processesPerNode: number;
@@ -44,6 +46,8 @@ export class Traffic {
   /** Allocations asked for and not answered yet (they count against the limit). */
   private readonly allocating: Record<NodeName, number> = { a: 0, b: 0 };
   private readonly remaining: Record<NodeName, number> = { a: 0, b: 0 };
+  /** Where each node's processes send their requests. */
+  readonly routes: Record<NodeName, ProcessRoute> = { a: new ProcessRoute('a'), b: new ProcessRoute('b') };
   /** Cycles to wait before retrying an operation the partner could not answer. */
   private readonly retryGap = 400;
 
@@ -73,78 +77,109 @@ export class Traffic {
   async releaseAll(): Promise<void> {
     for (const node of ['a', 'b'] as const) {
       for (const alloc of [...this.pools[node]]) {
-        const response = await this.retryWhilePartnerLost(() => this.env.processes[node].releaseMemory(0, alloc.guid), 'release memory');
+        const response = await this.retryWhilePartnerLost(() => this.agent(node).releaseMemory(0, alloc.guid), 'release memory');
         this.count('release memory', response.status);
         this.pools[node].splice(this.pools[node].indexOf(alloc), 1);
       }
     }
   }
 
+  /**
+   * After a takeover: the node's processes own exactly these allocations
+   * (the survivor's table decided those in doubt), none of them busy.
+   */
+  adoptAllocations(node: NodeName, allocations: ReadonlyArray<{ guid: number; pages: number }>): void {
+    this.pools[node] = allocations.map(({ guid, pages }) => ({ guid, pages, busy: 0, retiring: false }));
+    this.allocating[node] = 0;
+  }
+
+  /** The agent serving `home`'s processes now. */
+  private agent(home: NodeName) {
+    return this.env.processes[this.routes[home].serving];
+  }
+
   private async process(node: NodeName, pid: number): Promise<void> {
-    const clock = this.env.sim.dut.clk_i;
+    const route = this.routes[node];
     while (this.remaining[node] > 0) {
-      const gap = this.random.int(...this.knobs.gap);
-      if (gap > 0) await ClockCycles(clock, gap);
-      const pool = this.pools[node];
-      const usable = pool.filter((alloc) => !alloc.retiring);
-      const choice = this.random.weighted({
-        allocate: pool.length + this.allocating[node] < this.knobs.allocsPerNode ? this.knobs.weights.allocate + (usable.length === 0 ? 1 : 0) : 0,
-        read: usable.length > 0 ? this.knobs.weights.read : 0,
-        write: usable.length > 0 ? this.knobs.weights.write : 0,
-        releaseMemory: usable.some((alloc) => alloc.busy === 0) ? this.knobs.weights.releaseMemory : 0,
-        idle: 0.01,
-      });
-      if (choice === 'allocate') await this.allocate(node, pid);
-      else if (choice === 'releaseMemory') await this.releaseMemory(node, pid);
-      else if (choice !== 'idle') {
-        this.remaining[node]--;
-        await this.usePage(node, pid, this.random.pick(usable), choice === 'write');
+      const epoch = await route.enter();
+      try {
+        await this.operation(node, pid, epoch);
+      } catch (error) {
+        if (!(error instanceof ProcessesMoved)) throw error;
+      } finally {
+        route.leave();
       }
     }
   }
 
-  private async allocate(node: NodeName, pid: number): Promise<void> {
-    const pages = this.random.int(...this.knobs.pages);
-    this.allocating[node]++;
-    const response = await this.env.processes[node]
-      .allocate(pid, pages, { immediate: this.random.chance(this.knobs.immediate), policy: this.random.int(0, 15) })
-      .finally(() => this.allocating[node]--);
-    this.count('allocate', response.status);
-    if (response.status === Status.Ok) this.pools[node].push({ guid: response.guid, pages, busy: 0, retiring: false });
+  /** One thing a process does next. */
+  private async operation(node: NodeName, pid: number, epoch: Epoch): Promise<void> {
+    const clock = this.env.sim.dut.clk_i;
+    const gap = this.random.int(...this.knobs.gap);
+    if (gap > 0) await ClockCycles(clock, gap);
+    const pool = this.pools[node];
+    const usable = pool.filter((alloc) => !alloc.retiring);
+    const choice = this.random.weighted({
+      allocate: pool.length + this.allocating[node] < this.knobs.allocsPerNode ? this.knobs.weights.allocate + (usable.length === 0 ? 1 : 0) : 0,
+      read: usable.length > 0 ? this.knobs.weights.read : 0,
+      write: usable.length > 0 ? this.knobs.weights.write : 0,
+      releaseMemory: usable.some((alloc) => alloc.busy === 0) ? this.knobs.weights.releaseMemory : 0,
+      idle: 0.01,
+    });
+    if (choice === 'allocate') await this.allocate(node, pid, epoch);
+    else if (choice === 'releaseMemory') await this.releaseMemory(node, pid, epoch);
+    else if (choice !== 'idle') {
+      this.remaining[node]--;
+      await this.usePage(node, pid, this.random.pick(usable), choice === 'write', epoch);
+    }
   }
 
-  private async releaseMemory(node: NodeName, pid: number): Promise<void> {
+  private async allocate(node: NodeName, pid: number, epoch: Epoch): Promise<void> {
+    const pages = this.random.int(...this.knobs.pages);
+    const options = { immediate: this.random.chance(this.knobs.immediate), policy: this.random.int(0, 15), home: nodeId(node) };
+    this.allocating[node]++;
+    const response = await this.routes[node].call(epoch, () => this.agent(node).allocate(pid, pages, options)).finally(() => this.allocating[node]--);
+    this.count('allocate', response.status);
+    if (response.status === Status.Ok) {
+      if (guidNode(response.guid) !== nodeId(node)) throw new Error(`${node} pid${pid}: allocate answered GUID 0x${response.guid.toString(16)} of the other node`);
+      this.pools[node].push({ guid: response.guid, pages, busy: 0, retiring: false });
+    }
+  }
+
+  private async releaseMemory(node: NodeName, pid: number, epoch: Epoch): Promise<void> {
     const idle = this.pools[node].filter((alloc) => !alloc.retiring && alloc.busy === 0);
     const alloc = this.random.pick(idle);
     alloc.retiring = true;
-    const response = await this.retryWhilePartnerLost(() => this.env.processes[node].releaseMemory(pid, alloc.guid), 'release memory');
+    const response = await this.retryWhilePartnerLost(() => this.routes[node].call(epoch, () => this.agent(node).releaseMemory(pid, alloc.guid)), 'release memory');
     this.count('release memory', response.status);
     if (response.status !== Status.Ok) throw new Error(`${node} pid${pid}: release memory of 0x${alloc.guid.toString(16)} answered ${Status[response.status]}`);
     this.pools[node].splice(this.pools[node].indexOf(alloc), 1);
   }
 
   /** Get a pointer (waiting for its grant when answered null), read and write through it, release it. */
-  private async usePage(node: NodeName, pid: number, alloc: Allocation, write: boolean): Promise<void> {
-    const agent = this.env.processes[node];
+  private async usePage(node: NodeName, pid: number, alloc: Allocation, write: boolean, epoch: Epoch): Promise<void> {
+    const route = this.routes[node];
+    const agent = this.agent(node);
+    const call = <T>(request: () => Promise<T>) => route.call(epoch, request);
     const page = this.random.int(0, alloc.pages - 1);
     const op = write ? 'get write pointer' : 'get read pointer';
     alloc.busy++;
     try {
-      const first = write ? await agent.getWrite(pid, alloc.guid, page) : await agent.getRead(pid, alloc.guid, page);
+      const first = await call(() => (write ? agent.getWrite(pid, alloc.guid, page) : agent.getRead(pid, alloc.guid, page)));
       this.count(op, first.status);
       let status = first.status;
       if (status === Status.Null) {
-        status = (await agent.granted(first.tag)).status;
+        status = (await call(() => agent.granted(first.tag))).status;
         this.count(op, status);
       }
       if (status !== Status.Ok && status !== Status.Granted) return;
       const words = this.env.config.pageWords;
       for (let i = this.random.int(...this.knobs.accesses); i > 0; i--) {
         const offset = this.random.int(0, words - 1);
-        if (write && this.random.chance(0.7)) await agent.access({ write: true, pid, guid: alloc.guid, page, offset, wdata: this.random.int(0, 0xffff_ffff) });
-        else await agent.access({ write: false, pid, guid: alloc.guid, page, offset });
+        const wdata = write && this.random.chance(0.7) ? this.random.int(0, 0xffff_ffff) : undefined;
+        await call(() => agent.access({ write: wdata !== undefined, pid, guid: alloc.guid, page, offset, wdata }));
       }
-      const released = await this.retryWhilePartnerLost(() => agent.releasePointer(pid, alloc.guid, page), 'release pointer');
+      const released = await this.retryWhilePartnerLost(() => call(() => agent.releasePointer(pid, alloc.guid, page)), 'release pointer');
       this.count('release pointer', released.status);
     } finally {
       alloc.busy--;

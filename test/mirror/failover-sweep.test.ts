@@ -52,7 +52,7 @@ const FLOWS: Flow[] = [
     },
     start: (env, s) => env.processes.a.releasePointer(1, s.guid, 0),
   },
-  { name: 'release memory', steps: ['Check', 'DismantleWait', 'Dismantle', 'MemReleaseWait', 'Respond'], start: (env, s) => env.processes.a.releaseMemory(1, s.guid) },
+  { name: 'release memory', steps: ['Check', 'DismantleWait', 'MemReleaseWait', 'Dismantle', 'Respond'], start: (env, s) => env.processes.a.releaseMemory(1, s.guid) },
 ];
 
 describe.each(FLOWS)('$name', (flow) => {
