@@ -562,7 +562,9 @@ module memory_manager
     .destage_pending_i   (destage_pending_q),
     .retry_i             (retry_queued),
     .solo_i              (solo),
-    .hold_i              (tko_busy || resync_busy),
+    // Held from the very cycle the resync starts: a queued request taken in
+    // that cycle would change the tables behind the resync's scan.
+    .hold_i              (tko_busy || resync_busy || resync_start),
     .own_counter_load_i  (part_handback),
     .own_counter_i       (part_handback_counter),
     .other_counter_o     (other_counter),

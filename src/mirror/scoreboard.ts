@@ -88,7 +88,7 @@ export class Scoreboard implements ProcessObserver {
 
   private recent(): string {
     return ['a', 'b', 'a->b', 'b->a']
-      .map((where) => `last on ${where}:\n${TransactionLog.format(this.log.tail(8, where)) || '  (nothing)'}`)
+      .map((where) => `last on ${where}:\n${TransactionLog.format(this.log.tail(Number(process.env.LOG_TAIL ?? 8), where)) || '  (nothing)'}`)
       .join('\n');
   }
 
