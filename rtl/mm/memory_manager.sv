@@ -420,6 +420,9 @@ module memory_manager
   logic        solo_ans_valid, solo_ans_ready, solo_in_ready;
   msg_header_t solo_ans_header;
   logic        orig_ans_valid, orig_ans_ready;
+  // A failed node answers its processes nothing, from its first cycle down.
+  logic        orig_presp_valid;
+  assign presp_valid_o = orig_presp_valid && !down;
   msg_header_t orig_ans_header;
   /* verilator lint_off UNUSEDSIGNAL */
   logic [31:0] stat_takeovers;  // the testbench reads it by name
@@ -542,8 +545,8 @@ module memory_manager
     .preq_valid_i        (preq_valid_i),
     .preq_ready_o        (preq_ready_o),
     .preq_i              (preq_i),
-    .presp_valid_o       (presp_valid_o),
-    .presp_ready_i       (presp_ready_i),
+    .presp_valid_o       (orig_presp_valid),
+    .presp_ready_i       (presp_ready_i && !down),
     .presp_o             (presp_o),
     .alloc_i             (alloc_q),
     .page_i              (page_view),
@@ -792,7 +795,7 @@ module memory_manager
         data_state_d      = DataRespond;
       end
       DataRespond: begin
-        dresp_valid_o = 1'b1;
+        dresp_valid_o = !down;   // a failed node answers nothing, from its first cycle down
         if (dresp_ready_i) data_state_d = DataIdle;
       end
       default: data_state_d = DataIdle;

@@ -137,6 +137,8 @@ export class Scoreboard implements ProcessObserver {
     const committed = [...model.committed];
     const partner = otherNode(node);
     const mirrored = this.down === undefined;
+    // An answer that left as its node failed: that node's tables are gone, the survivor's are checked at the takeover.
+    if (this.down === node) return;
     const [owner, other, memory] = await Promise.all([this.views[node].state(), this.views[partner].state(), this.views[partner].memory()]);
     const where = `${event} of allocation 0x${guid.toString(16)} page ${pageIndex} answered on ${node}`;
     for (const [name, state] of mirrored ? ([[node, owner], [partner, other]] as const) : ([[node, owner]] as const)) {
