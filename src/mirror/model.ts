@@ -160,6 +160,13 @@ export class ReferenceModel {
           page.writer = undefined;
           page.pending = undefined;
         }
+        // The survivor's own processes keep every pointer they were granted (unless a release of it is on its way).
+        const stillReleasing = (owner: number) => this.releaseOutstanding(survivor, alloc.guid, index, owner);
+        const lost = [...page.readers].filter((reader) => !(entry.readOwners & (1 << reader)) && !stillReleasing(reader));
+        if (page.writer !== undefined && !(entry.writeLocked && entry.writeOwner === page.writer) && !stillReleasing(page.writer)) lost.push(page.writer);
+        if (lost.length > 0) {
+          return new ModelMismatch('failover: the survivor keeps the locks it granted', `${pageWhere}: ${survivor} lost the lock(s) of owner(s) ${lost.join(', ')} (it holds read owners 0x${entry.readOwners.toString(16)}, write ${entry.writeLocked ? `owner ${entry.writeOwner}` : 'none'})`);
+        }
       }
     }
     this.serving[failed] = survivor;
@@ -183,6 +190,13 @@ export class ReferenceModel {
       }
     }
     return undefined;
+  }
+
+  /** Whether `node` has a release of this page by this owner on its way (its answer not seen yet). */
+  private releaseOutstanding(node: NodeName, guid: number, page: number, owner: number): boolean {
+    return [...this.outstanding[node].values()].some(
+      (request) => request.op === ProcOp.ReleasePtr && request.guid === guid && request.page === page && this.ownerFor(node, guid, request.pid) === owner,
+    );
   }
 
   /** The failed node is back and resynchronized: it serves its own allocations again. */

@@ -13,15 +13,21 @@ const MUTANTS = [
   { name: 'lock-status-ignored', what: 'a pointer is granted whatever the lock status says', scenario: 'contention', invariant: /^lock safety/ },
   { name: 'no-partner-page-map', what: 'the partner pages in but creates no page map entry', scenario: 'random', invariant: /^tables agree/ },
   { name: 'early-write-ack', what: 'the partner acknowledges a write page before its data landed', scenario: 'random', invariant: /^durability/ },
+  // Failover: node failures and their return under random traffic.
+  { name: 'takeover-forgets-write-locks', what: 'the takeover clears the write locks on the survivor\'s own allocations', scenario: 'failover', ops: 200, invariant: /^(failover: the survivor keeps the locks it granted|lock safety)/ },
+  { name: 'release-ack-before-replication', what: 'a release is answered before the written page is replicated', scenario: 'failover', ops: 200, invariant: /^(mirror|failover: every acknowledged write)/ },
+  { name: 'failback-skips-dirty-pages', what: 'pages written while serving alone stay dirty in memory, so the failback copies their stale disk blocks', scenario: 'failover', ops: 200, invariant: /^(failback: both nodes hold every page as last released|mirror)/ },
 ] as const;
 
-describe.each(MUTANTS)('mutant $name ($what)', ({ name, scenario, invariant }) => {
+describe.each(MUTANTS)('mutant $name ($what)', (mutant) => {
+  const { name, scenario, invariant } = mutant;
+  const ops = 'ops' in mutant ? mutant.ops : 60;
   test(`the regression fails on ${name}, naming the invariant`, async () => {
     const design = mutantDesign(name);
     await ensureModel(design, { log: (line) => console.log(line) });
     const seed = chooseSeed();
     console.log(`[mirrorsim] mutant ${name}: scenario ${scenario}, seed=${seed} (replay: make test TEST=test/mirror/mutants.test.ts NAME='${name}' SEED=${seed})`);
-    const result = await runRegression({ scenario: findScenario(scenario)!, seed, ops: 60, design });
+    const result = await runRegression({ scenario: findScenario(scenario)!, seed, ops, design });
     expect(result.violation, `mutant ${name} survived seed ${seed}`).toBeDefined();
     console.log(`[mirrorsim] mutant ${name} caught: ${result.violation!.message}`);
     expect(result.violation!.invariant).toMatch(invariant);
