@@ -28,6 +28,13 @@ export interface ModelPage {
   committed: Array<number | undefined>;
   /** The current writer's words, copied from `committed` when it got the pointer. */
   pending: Array<number | undefined> | undefined;
+  /**
+   * The writer's words at each release of it that failed with the partner
+   * lost (partner down / timeout): the page may have reached the partner
+   * and the disk before the partner went, so until the writer releases it
+   * for good, they may hold one of these instead of `committed`.
+   */
+  doubtful: Array<Array<number | undefined>>;
   /** Resident as far as the model knows (eviction is only seen at a checkpoint). */
   resident: boolean;
 }
@@ -147,18 +154,25 @@ export class ReferenceModel {
         page.resident = entry.resident;
         const pageWhere = `${where}: allocation 0x${alloc.guid.toString(16)} page ${index}`;
         for (const reader of [...page.readers]) if (reader >> 3 === failedId) page.readers.delete(reader);
+        const failedReaders = entry.readOwners & (0xff << (8 * failedId));
+        if (failedReaders !== 0 || (entry.writeLocked && entry.writeOwner >> 3 === failedId)) {
+          return new ModelMismatch('failover: the failed node\'s pointers are void', `${pageWhere}: ${survivor} still holds read owners 0x${failedReaders.toString(16)}${entry.writeLocked ? `, write owner ${entry.writeOwner}` : ''} of ${failed}'s processes`);
+        }
         if (page.writer !== undefined && page.writer >> 3 === failedId) {
-          if (releasing.has(`${alloc.guid}/${index}/${page.writer}`)) {
-            // A release in flight: the survivor holds the page as released or as before, never a mix.
+          // A release in flight (or one that failed with the partner): the survivor holds the page as released or as before, never a mix.
+          const candidates = releasing.has(`${alloc.guid}/${index}/${page.writer}`) ? [...page.doubtful, page.pending!] : page.doubtful;
+          if (candidates.length > 0) {
             if (!entry.resident) return new ModelMismatch('tables agree: a granted page is resident on both nodes', `${pageWhere}: write-locked by ${failed}'s process, not resident on ${survivor}`);
             const words = frame(entry.frame);
-            if (matches(words, page.pending!)) page.committed = page.pending!;
+            const released = candidates.find((candidate) => matches(words, candidate));
+            if (released) page.committed = released;
             else if (!matches(words, page.committed)) {
-              return new ModelMismatch('failover: a release in flight at the failure is applied whole or not at all', `${pageWhere}: frame ${entry.frame} on ${survivor} is neither the released nor the previous page`);
+              return new ModelMismatch('failover: a release in flight at the failure is applied whole or not at all', `${pageWhere}: frame ${entry.frame} on ${survivor} is neither a released nor the previous page`);
             }
           }
           page.writer = undefined;
           page.pending = undefined;
+          page.doubtful = [];
         }
         // The survivor's own processes keep every pointer they were granted (unless a release of it is on its way).
         const stillReleasing = (owner: number) => this.releaseOutstanding(survivor, alloc.guid, index, owner);
@@ -227,7 +241,10 @@ export class ReferenceModel {
       return new ModelMismatch('answers match their requests', `${what}: answered op ${ProcOp[response.op]} pid${response.pid}`);
     }
     if (status === Status.PartnerDown || status === Status.PartnerTimeout) {
-      return this.config.partnerLoss ? undefined : wrong('liveness: the partner answers while the link is healthy', 'an answer from a reachable partner');
+      if (!this.config.partnerLoss) return wrong('liveness: the partner answers while the link is healthy', 'an answer from a reachable partner');
+      const page = request.op === ProcOp.ReleasePtr ? this.allocs.get(request.guid!)?.page[request.page!] : undefined;
+      if (page?.pending && page.writer === this.ownerFor(node, request.guid!, request.pid)) page.doubtful.push([...page.pending]);
+      return undefined;
     }
     if (request.op === ProcOp.Allocate) return this.checkAllocate(node, request, response, what);
     const alloc = this.allocs.get(request.guid!);
@@ -279,6 +296,7 @@ export class ReferenceModel {
         writer: undefined,
         committed: new Array<number | undefined>(this.config.pageWords).fill(undefined),
         pending: undefined,
+        doubtful: [],
         resident: false,
       })),
     });
@@ -291,6 +309,7 @@ export class ReferenceModel {
     if (page.writer === owner) {
       page.committed = page.pending!;
       page.pending = undefined;
+      page.doubtful = [];
       page.writer = undefined;
     }
     page.readers.delete(owner);

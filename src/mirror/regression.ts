@@ -45,6 +45,8 @@ export interface RunResult {
   failbacks: number;
   /** Requests and data accesses a failure left in doubt (each checked all or nothing at the takeover). */
   inDoubt: number;
+  /** Pointer operations the failed nodes' processes did on the survivor. */
+  servedBySurvivor: number;
   checkpoints: number;
   pagesCompared: number;
   cycles: number;
@@ -119,6 +121,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         failovers: failures.counts.failovers,
         failbacks: failures.counts.failbacks,
         inDoubt: failures.counts.inDoubt,
+        servedBySurvivor: traffic.stats.servedBySurvivor,
         checkpoints: scoreboard.counts.checkpoints,
         pagesCompared: scoreboard.counts.pagesCompared,
         cycles: Math.round((sim.time('ns') - startNs) / CLOCK_NS),

@@ -30,6 +30,8 @@ export interface TrafficKnobs {
 export interface TrafficStats {
   /** `${op} ${status}` → count */
   outcomes: Map<string, number>;
+  /** Pointer operations a node's processes did on the survivor while their node was down. */
+  servedBySurvivor: number;
 }
 
 interface Allocation {
@@ -41,7 +43,7 @@ interface Allocation {
 }
 
 export class Traffic {
-  readonly stats: TrafficStats = { outcomes: new Map() };
+  readonly stats: TrafficStats = { outcomes: new Map(), servedBySurvivor: 0 };
   private readonly pools: Record<NodeName, Allocation[]> = { a: [], b: [] };
   /** Allocations asked for and not answered yet (they count against the limit). */
   private readonly allocating: Record<NodeName, number> = { a: 0, b: 0 };
@@ -131,6 +133,7 @@ export class Traffic {
     else if (choice !== 'idle') {
       this.remaining[node]--;
       await this.usePage(node, pid, this.random.pick(usable), choice === 'write', epoch);
+      if (this.routes[node].serving !== node) this.stats.servedBySurvivor++;
     }
   }
 

@@ -1,120 +1,160 @@
-// The fault point sweep: for each step of each originator flow, fail the
-// originator — and separately its partner — exactly there. The survivor must
-// take over with nothing half-applied and every acknowledged write intact;
-// after the failed node returns and is resynchronized, both nodes mirror.
+// The fault point sweeps: for each step of each originator flow, and for
+// each step of each partner-side message, fail the originator, and
+// separately the partner, exactly there. The scoreboard follows: at the
+// takeover the survivor must hold every acknowledged write, nothing
+// half-applied, and no pointer of the failed node's processes; after the
+// failed node returns and is resynchronized, both nodes hold exactly what
+// the model holds.
 import { describe, expect } from 'vitest';
 import { mirrorDesign } from '../../src/mirror/design.js';
+import { MsgType, Status } from '../../src/mirror/encoding.js';
 import { MirrorEnv } from '../../src/mirror/env.js';
-import { Status, type ProcResponse } from '../../src/mirror/encoding.js';
-import { nodeId, otherNode, type NodeName } from '../../src/mirror/state.js';
-import { expectMirrored, frameOf } from './mirror-checks.js';
+import { failNode, restoreNode } from '../../src/mirror/node-failure.js';
+import type { Scoreboard } from '../../src/mirror/scoreboard.js';
+import type { NodeName } from '../../src/mirror/state.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+import type { Random } from '../../src/sim/random.js';
+import { ValueChange } from '../../src/sim/triggers.js';
 import { createSimTest } from '../../src/vitest/sim-test.js';
 
 const simTest = createSimTest({ design: mirrorDesign() });
 
 // mm_originator's state encoding (the order of its state_e).
-const STATES = [
+const ORIGINATOR_STATES = [
   'Idle', 'Check', 'SpaceSend', 'SpaceWait', 'SpaceWaitComplete', 'AllocSend', 'AllocWait',
   'LockSend', 'LockWait', 'GrantSend', 'GrantWait', 'PageInSend', 'PageInStart', 'PageInWait',
   'EvictSend', 'EvictVictim', 'EvictWait', 'ReplicateStart', 'ReplicateWait', 'ReleaseSend', 'ReleaseWait',
   'DismantleWait', 'Dismantle', 'MemReleaseWait', 'Respond', 'Requeue',
 ] as const;
-type State = (typeof STATES)[number];
+// mm_partner's state encoding.
+const PARTNER_STATES = [
+  'Idle', 'Decode', 'FreePages', 'PageIn', 'PageInWait', 'Receive', 'ReceiveWait', 'DrainPayload',
+  'Answer', 'AnswerWait', 'SecondAnswer', 'SecondAnswerWait',
+] as const;
+type OriginatorState = (typeof ORIGINATOR_STATES)[number];
+type PartnerState = (typeof PARTNER_STATES)[number];
 
+/** What the operations under test work on: an allocation of A's whose page 0 holds acknowledged data. */
 interface Setup {
+  env: MirrorEnv;
   guid: number;
-  /** Page 0 as acknowledged before the operation. */
-  acknowledged: number[];
-  /** The words a release under test commits. */
-  fresh: number[];
 }
 
+/** An operation started on A (or a message injected into B); it is not awaited, the failure comes in the middle of it. */
 interface Flow {
   name: string;
-  steps: State[];
-  /** Brings A to the point where the operation starts (not swept). */
-  prepare?(env: MirrorEnv, setup: Setup): Promise<void>;
-  /** Starts the operation on A; resolves with its first answer. */
-  start(env: MirrorEnv, setup: Setup): Promise<ProcResponse>;
+  /** Brings A to where the operation starts (not swept). */
+  prepare?(setup: Setup, random: Random): Promise<void>;
+  start(setup: Setup): void;
 }
 
-const FLOWS: Flow[] = [
-  { name: 'allocate', steps: ['Check', 'SpaceSend', 'SpaceWait', 'SpaceWaitComplete', 'AllocSend', 'AllocWait', 'Respond'], start: (env) => env.processes.a.allocate(2, 2) },
-  { name: 'get read pointer, resident', steps: ['Check', 'LockSend', 'LockWait', 'GrantSend', 'GrantWait', 'Respond'], start: (env, s) => env.processes.a.getRead(2, s.guid, 0) },
-  { name: 'get write pointer, paged in', steps: ['Check', 'SpaceSend', 'SpaceWait', 'SpaceWaitComplete', 'PageInSend', 'PageInStart', 'PageInWait', 'Respond'], start: (env, s) => env.processes.a.getWrite(2, s.guid, 1) },
-  {
+const FLOWS = {
+  allocate: { name: 'allocate', start: ({ env }) => void env.processes.a.allocate(2, 2) },
+  getReadResident: { name: 'get read pointer, resident', start: ({ env, guid }) => void env.processes.a.getRead(2, guid, 0) },
+  getWritePagedIn: { name: 'get write pointer, paged in', start: ({ env, guid }) => void env.processes.a.getWrite(2, guid, 1) },
+  releaseWritten: {
     name: 'release pointer of a written page',
-    steps: ['Check', 'ReplicateStart', 'ReplicateWait', 'ReleaseSend', 'ReleaseWait', 'Respond'],
-    prepare: async (env, s) => {
+    prepare: async ({ env, guid }, random) => {
       const a = env.processes.a;
-      expect((await a.getWrite(1, s.guid, 0)).status).toBe(Status.Ok);
-      for (let offset = 0; offset < s.fresh.length; offset++) await a.access({ write: true, pid: 1, guid: s.guid, page: 0, offset, wdata: s.fresh[offset] });
+      expect((await a.getWrite(1, guid, 0)).status).toBe(Status.Ok);
+      for (let offset = 0; offset < env.config.pageWords; offset++) await a.access({ write: true, pid: 1, guid, page: 0, offset, wdata: random.int(0, 0xffff_ffff) });
     },
-    start: (env, s) => env.processes.a.releasePointer(1, s.guid, 0),
+    start: ({ env, guid }) => void env.processes.a.releasePointer(1, guid, 0),
   },
-  { name: 'release memory', steps: ['Check', 'DismantleWait', 'MemReleaseWait', 'Dismantle', 'Respond'], start: (env, s) => env.processes.a.releaseMemory(1, s.guid) },
+  releaseMemory: { name: 'release memory', start: ({ env, guid }) => void env.processes.a.releaseMemory(1, guid) },
+  // Queries the processes never send: injected into B as if from A.
+  readHeader: { name: 'read header (injected into b)', start: ({ env, guid }) => env.partners.b.send({ type: MsgType.ReadHeader, guid, srcNode: 0 }) },
+  sense: { name: 'sense (injected into b)', start: ({ env }) => env.partners.b.send({ type: MsgType.SenseReq, arg0: 1, srcNode: 0 }) },
+} satisfies Record<string, Flow>;
+
+/** Waits until `node`'s FSM (`signal`) is in state `state`, and, if given, while it handles a message of type `kind`. */
+async function reachStep(sim: Simulator, signal: string, state: number, kind?: { header: string; type: MsgType }): Promise<void> {
+  const dut = sim.dut;
+  const fsm = sim.signal(signal);
+  for (let tries = 0; tries < 20; tries++) {
+    await fsm.waitFor(state, { clock: dut.clk_i, budget: 5000 });
+    if (!kind) return;
+    const header = sim.signal(kind.header);
+    const type = Number((await header.read()) >> BigInt(header.width - 4));
+    if (type === kind.type) return;
+    await ValueChange(fsm); // another message in this state: wait for the next
+  }
+  throw new Error(`${signal} never reached state ${state}${kind ? ` on a ${MsgType[kind.type]}` : ''}`);
+}
+
+/** One fault point: set up, start the flow, fail `victim` at the step, check the takeover, bring it back, check both. */
+async function failAt(sim: Simulator, random: Random, flow: Flow, victim: NodeName, reach: () => Promise<void>): Promise<void> {
+  const env = await MirrorEnv.start(sim);
+  const scoreboard: Scoreboard = await env.attachScoreboard({ partnerLoss: true });
+  const a = env.processes.a;
+  const guid = (await a.allocate(1, 2)).guid;
+  expect((await a.getWrite(1, guid, 0)).status).toBe(Status.Ok);
+  for (let offset = 0; offset < env.config.pageWords; offset++) await a.access({ write: true, pid: 1, guid, page: 0, offset, wdata: random.int(0, 0xffff_ffff) });
+  expect((await a.releasePointer(1, guid, 0)).status).toBe(Status.Ok);
+  await env.quiesce();
+  await scoreboard.checkpoint('set up');
+  await flow.prepare?.({ env, guid }, random);
+  flow.start({ env, guid });
+  await reach();
+  await failNode(env, scoreboard, victim);
+  await restoreNode(env, scoreboard, victim);
+  await env.quiesce();
+  await scoreboard.checkpoint('after the failback');
+  expect(scoreboard.violation?.message).toBeUndefined();
+}
+
+const ORIGINATOR_SWEEP: Array<{ flow: Flow; steps: OriginatorState[] }> = [
+  { flow: FLOWS.allocate, steps: ['Check', 'SpaceSend', 'SpaceWait', 'SpaceWaitComplete', 'AllocSend', 'AllocWait', 'Respond'] },
+  { flow: FLOWS.getReadResident, steps: ['Check', 'LockSend', 'LockWait', 'GrantSend', 'GrantWait', 'Respond'] },
+  { flow: FLOWS.getWritePagedIn, steps: ['Check', 'SpaceSend', 'SpaceWait', 'SpaceWaitComplete', 'PageInSend', 'PageInStart', 'PageInWait', 'Respond'] },
+  { flow: FLOWS.releaseWritten, steps: ['Check', 'ReplicateStart', 'ReplicateWait', 'ReleaseSend', 'ReleaseWait', 'Respond'] },
+  { flow: FLOWS.releaseMemory, steps: ['Check', 'DismantleWait', 'MemReleaseWait', 'Dismantle', 'Respond'] },
 ];
 
-describe.each(FLOWS)('$name', (flow) => {
-  describe.each(['originator', 'partner'] as const)('failing the %s', (victim) => {
-    for (const step of flow.steps) simTest(`at ${step}`, async ({ sim, random }) => {
-      const env = await MirrorEnv.start(sim);
-      const dut = sim.dut;
-      const words = env.config.pageWords;
-      const acknowledged = Array.from({ length: words }, () => random.int(0, 0xffff_ffff));
-      const fresh = Array.from({ length: words }, () => random.int(0, 0xffff_ffff));
-      const a = env.processes.a;
-      const guid = (await a.allocate(1, 2)).guid;
-      expect((await a.getWrite(1, guid, 0)).status).toBe(Status.Ok);
-      for (let offset = 0; offset < words; offset++) await a.access({ write: true, pid: 1, guid, page: 0, offset, wdata: acknowledged[offset] });
-      expect((await a.releasePointer(1, guid, 0)).status).toBe(Status.Ok);
-      await env.quiesce();
+// Each of the ten messages, on the partner side (B), with the flow that makes A send it.
+const PARTNER_SWEEP: Array<{ message: MsgType; flow: Flow; steps: PartnerState[] }> = [
+  { message: MsgType.SpaceReq, flow: FLOWS.allocate, steps: ['Decode', 'Answer', 'AnswerWait', 'SecondAnswer', 'SecondAnswerWait'] },
+  { message: MsgType.AllocMem, flow: FLOWS.allocate, steps: ['Decode', 'Answer', 'AnswerWait'] },
+  { message: MsgType.LockReq, flow: FLOWS.getReadResident, steps: ['Decode', 'Answer', 'AnswerWait'] },
+  { message: MsgType.AllocRead, flow: FLOWS.getReadResident, steps: ['Decode', 'Answer', 'AnswerWait'] },
+  { message: MsgType.AllocWrite, flow: FLOWS.getWritePagedIn, steps: ['Decode', 'PageIn', 'PageInWait', 'Answer', 'AnswerWait'] },
+  { message: MsgType.WritePage, flow: FLOWS.releaseWritten, steps: ['Decode', 'Receive', 'ReceiveWait', 'Answer', 'AnswerWait'] },
+  { message: MsgType.ReleasePtr, flow: FLOWS.releaseWritten, steps: ['Decode', 'Answer', 'AnswerWait'] },
+  { message: MsgType.ReleaseMem, flow: FLOWS.releaseMemory, steps: ['Decode', 'FreePages', 'Answer', 'AnswerWait'] },
+  { message: MsgType.ReadHeader, flow: FLOWS.readHeader, steps: ['Decode', 'Answer', 'AnswerWait'] },
+  { message: MsgType.SenseReq, flow: FLOWS.sense, steps: ['Decode', 'Answer', 'AnswerWait'] },
+];
 
-      await flow.prepare?.(env, { guid, acknowledged, fresh });
-      let answer: ProcResponse | undefined;
-      const operation = flow.start(env, { guid, acknowledged, fresh }).then((response) => (answer = response));
-      const stateSignal = sim.signal('u_node_a.u_mm.u_originator.state_q');
-      await stateSignal.waitFor(STATES.indexOf(step), { clock: dut.clk_i, budget: 5000 });
-      const failed: NodeName = victim === 'originator' ? 'a' : 'b';
-      const survivor = otherNode(failed);
-      dut[`${failed}_fail_i`].value = 1;
-      await dut[`${survivor}_solo_o`].waitFor(1, { clock: dut.clk_i, budget: 5000 });
-      if (survivor === 'a') await operation; // the originator survives: its answer comes (ok, or the partner lost)
+const VICTIMS = [
+  ['the originator', 'a'],
+  ['the partner', 'b'],
+] as const;
 
-      const state = await env.views[survivor].state();
-      // Nothing of the failed node's processes is locked any more; no frame leaked.
-      for (const pages of state.pages.values()) {
-        for (const entry of pages) {
-          const failedId = nodeId(failed);
-          expect(entry.readOwners & (0xff << (8 * failedId))).toBe(0);
-          if (entry.writeLocked) expect(entry.writeOwner >> 3).not.toBe(failedId);
+describe('originator steps', () => {
+  for (const { flow, steps } of ORIGINATOR_SWEEP) {
+    describe(flow.name, () => {
+      for (const [who, victim] of VICTIMS) {
+        for (const step of steps) {
+          simTest(`failing ${who} at ${step}`, async ({ sim, random }) => {
+            await failAt(sim, random, flow, victim, () => reachStep(sim, 'u_node_a.u_mm.u_originator.state_q', ORIGINATOR_STATES.indexOf(step)));
+          });
         }
       }
-      const resident = [...state.pages.values()].flat().filter((e) => e.resident).length;
-      expect(state.freeFrames).toBe(env.config.frames - resident);
-      // Every acknowledged write is there, whole; a release in flight is all or nothing.
-      if (flow.name === 'release memory') {
-        if (answer?.status === Status.Ok) expect(state.pages.has(guid)).toBe(false);
-      } else {
-        const page0 = await frameOf(env, survivor, state, guid, 0);
-        expect(page0).toBeDefined();
-        const released = flow.name === 'release pointer of a written page';
-        if (released && answer?.status === Status.Ok) expect(page0, `answered ${answer.status}`).toEqual(fresh);
-        else if (released) expect([JSON.stringify(acknowledged), JSON.stringify(fresh)]).toContain(JSON.stringify(page0));
-        else expect(page0).toEqual(acknowledged);
-      }
-      if (flow.name === 'allocate' && answer?.status === Status.Ok) expect(state.pages.has(answer.guid)).toBe(true);
-
-      // The failed node returns, is resynchronized, and both mirror again.
-      dut[`${failed}_fail_i`].value = 0;
-      await dut[`${survivor}_solo_o`].waitFor(0, { clock: dut.clk_i, budget: 20_000 });
-      await dut[`${failed}_returned_o`].waitFor(0, { clock: dut.clk_i, budget: 1000 });
-      await env.quiesce();
-      await expectMirrored(env);
-      // A write still held (its release failed with the partner) is not on the partner: the acknowledged page is.
-      const [sa, sb] = await Promise.all([env.views.a.state(), env.views.b.state()]);
-      const held = sa.pages.get(guid)?.[0];
-      if (held?.writeLocked && held.modified) expect(await frameOf(env, 'b', sb, guid, 0)).toEqual(acknowledged);
     });
-  });
+  }
+});
+
+describe('partner-side message steps', () => {
+  for (const { message, flow, steps } of PARTNER_SWEEP) {
+    describe(`${MsgType[message]} (${flow.name})`, () => {
+      for (const [who, victim] of VICTIMS) {
+        for (const step of steps) {
+          simTest(`failing ${who} at ${step}`, async ({ sim, random }) => {
+            const kind = { header: 'u_node_b.u_mm.u_partner.hdr_q', type: message };
+            await failAt(sim, random, flow, victim, () => reachStep(sim, 'u_node_b.u_mm.u_partner.state_q', PARTNER_STATES.indexOf(step), kind));
+          });
+        }
+      }
+    });
+  }
 });

@@ -49,3 +49,13 @@ test('lossy: drops, corruption and delay during the traffic are repaired by retr
   expect([...result.injected.values()].reduce((sum, n) => sum + n, 0)).toBeGreaterThan(5);
   expect(result.retransmissions).toBeGreaterThan(0);
 }, 120_000);
+
+test('failover: nodes fail at random times under traffic; the survivor takes over, the failed node returns and both mirror again', async () => {
+  const result = await run('failover_pressure', 120);
+  expect(result.failovers).toBeGreaterThanOrEqual(3);
+  expect(result.failbacks).toBe(result.failovers);
+  // Processes of the failed node were cut off mid-operation, and the takeover decided what they had in flight.
+  expect(result.inDoubt).toBeGreaterThan(0);
+  // The failed node's processes carried on at the survivor.
+  expect(result.servedBySurvivor).toBeGreaterThan(0);
+}, 180_000);
