@@ -35,23 +35,20 @@ export function losesPartner(mix: FaultMix): boolean {
   return mixHas(mix, 'cut') || mixHas(mix, 'fail');
 }
 
-/** Whether a mix cuts the link with both nodes alive (split brain, which the random regression does not follow). */
-export function cutsLink(mix: FaultMix): boolean {
-  return mixHas(mix, 'cut');
-}
-
 export interface FaultHooks {
-  /** Told when a cut begins (the link may lose what was in flight). */
+  /** Told when a plain cut begins (the link may lose what was in flight). */
   onCut?(): void;
   /** Fails a node and brings it back; resolves once it serves again. Needed by mixes with `fail`. */
   failAndReturn?(): Promise<void>;
+  /** Cuts the link and heals it, following a split brain to its end; replaces the plain cut. */
+  cutAndHeal?(): Promise<void>;
 }
 
 export class FaultController {
   readonly injected = new Map<FaultKind, number>();
   private task: Task<void> | undefined;
-  /** A node failure runs to its end (the node back and serving) even when the mix stops meanwhile. */
-  private failure: Task<void> | undefined;
+  /** A node failure or a split brain runs to its end (both nodes serving) even when the mix stops meanwhile. */
+  private episode: Task<void> | undefined;
 
   constructor(
     private readonly sim: Simulator,
@@ -76,7 +73,7 @@ export class FaultController {
   async finish(): Promise<void> {
     this.task?.cancel();
     this.task = undefined;
-    await this.failure;
+    await this.episode;
     this.stop();
   }
 
@@ -104,11 +101,16 @@ export class FaultController {
       case 'fail': {
         const failAndReturn = this.hooks.failAndReturn;
         if (!failAndReturn) throw new Error('fault controller: a mix with node failures needs the failAndReturn hook');
-        this.failure = startSoon(failAndReturn, 'node failure');
-        await this.failure;
+        this.episode = startSoon(failAndReturn, 'node failure');
+        await this.episode;
         break;
       }
       case 'cut':
+        if (this.hooks.cutAndHeal) {
+          this.episode = startSoon(this.hooks.cutAndHeal, 'link cut');
+          await this.episode;
+          break;
+        }
         this.hooks.onCut?.();
         dut.fault_cut_i.value = 1;
         await ClockCycles(dut.clk_i, this.random.int(200, 1500));
@@ -121,8 +123,8 @@ export class FaultController {
   stop(): void {
     this.task?.cancel();
     this.task = undefined;
-    this.failure?.cancel();
-    this.failure = undefined;
+    this.episode?.cancel();
+    this.episode = undefined;
     const dut = this.sim.dut;
     for (const name of ['fault_drop_ab_i', 'fault_drop_ba_i', 'fault_corrupt_ab_i', 'fault_corrupt_ba_i', 'fault_delay_ab_i', 'fault_delay_ba_i', 'fault_cut_i']) {
       dut[name].value = 0;

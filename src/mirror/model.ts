@@ -74,6 +74,12 @@ export class ReferenceModel {
   private readonly outstanding: Record<NodeName, Map<number, ProcRequest>> = { a: new Map(), b: new Map() };
   /** Requests answered null that still owe their grant. */
   private readonly queued: Record<NodeName, Set<number>> = { a: new Set(), b: new Set() };
+  /**
+   * Requests answered `partner down` / `partner timeout` since the nodes last
+   * agreed: the partner may have done its part before it went (an answer
+   * lost in a cut), so if their node is taken over they are in doubt too.
+   */
+  private readonly lostToPartner: Record<NodeName, ProcRequest[]> = { a: [], b: [] };
   /** Which node serves each node's allocations and processes (the survivor, after a takeover). */
   readonly serving: Record<NodeName, NodeName> = { a: 'a', b: 'b' };
 
@@ -81,6 +87,11 @@ export class ReferenceModel {
 
   request(node: NodeName, request: ProcRequest): void {
     this.outstanding[node].set(request.tag, request);
+  }
+
+  /** Whether `node` owes an answer to the request with this tag. */
+  isOutstanding(node: NodeName, tag: number): boolean {
+    return this.outstanding[node].has(tag);
   }
 
   /** Requests still owed an answer (liveness at the end). */
@@ -107,13 +118,20 @@ export class ReferenceModel {
 
   /**
    * A node failed: its requests still unanswered will never be answered.
-   * Returns them (each may or may not have taken effect: in doubt).
+   * Returns them, with those it answered `partner down` since the nodes
+   * last agreed: each may or may not have taken effect (in doubt).
    */
   abandon(node: NodeName): ProcRequest[] {
-    const requests = [...this.outstanding[node].values()];
+    const requests = [...this.outstanding[node].values(), ...this.lostToPartner[node]];
     this.outstanding[node].clear();
     this.queued[node].clear();
     return requests;
+  }
+
+  /** Both nodes were found to agree with the model (a checkpoint): nothing is in doubt any more. */
+  settled(): void {
+    this.lostToPartner.a = [];
+    this.lostToPartner.b = [];
   }
 
   /**
@@ -184,6 +202,7 @@ export class ReferenceModel {
       }
     }
     this.serving[failed] = survivor;
+    this.settled();
     return this.checkReleasedPages(survivor, state, frame, 'failover: every acknowledged write is on the survivor', where);
   }
 
@@ -242,6 +261,7 @@ export class ReferenceModel {
     }
     if (status === Status.PartnerDown || status === Status.PartnerTimeout) {
       if (!this.config.partnerLoss) return wrong('liveness: the partner answers while the link is healthy', 'an answer from a reachable partner');
+      this.lostToPartner[node].push(request);
       const page = request.op === ProcOp.ReleasePtr ? this.allocs.get(request.guid!)?.page[request.page!] : undefined;
       if (page?.pending && page.writer === this.ownerFor(node, request.guid!, request.pid)) page.doubtful.push([...page.pending]);
       return undefined;

@@ -26,15 +26,16 @@ async function expectWithin(scoreboard: Scoreboard, wait: PromiseLike<unknown>, 
 }
 
 /**
- * Fails `failed` now and waits for the survivor's takeover, which the
- * scoreboard checks. Resolves with how many requests and data accesses of
- * the failed node were left in doubt. `onDown` runs in the step the node
- * fails (its processes are cut off there).
+ * Fails `failed` now (or, with `fenced`, takes note that it fenced itself
+ * after losing the race for the reservation) and waits for the survivor's
+ * takeover, which the scoreboard checks. Resolves with how many requests
+ * and data accesses of the failed node were left in doubt. `onDown` runs in
+ * the step the node is seen down (its processes are cut off there).
  */
-export async function failNode(env: MirrorEnv, scoreboard: Scoreboard, failed: NodeName, onDown: () => void = () => undefined): Promise<number> {
+export async function failNode(env: MirrorEnv, scoreboard: Scoreboard, failed: NodeName, onDown: () => void = () => undefined, fenced = false): Promise<number> {
   const dut = env.sim.dut;
   const survivor = otherNode(failed);
-  dut[`${failed}_fail_i`].value = 1;
+  if (!fenced) dut[`${failed}_fail_i`].value = 1;
   scoreboard.nodeDown(failed);
   onDown();
   await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(1, { clock: dut.clk_i, budget: TAKEOVER_BUDGET }), `failover: ${survivor} takes ${failed} over`);
@@ -43,11 +44,15 @@ export async function failNode(env: MirrorEnv, scoreboard: Scoreboard, failed: N
   return Math.max(inDoubt.length, dropped.requests) + dropped.accesses;
 }
 
-/** Brings `failed` back and waits until it is resynchronized and serves again; the scoreboard checks both nodes. */
-export async function restoreNode(env: MirrorEnv, scoreboard: Scoreboard, failed: NodeName): Promise<void> {
+/**
+ * Brings `failed` back (or, with `fenced`, heals the cut) and waits until
+ * it is resynchronized and serves again; the scoreboard checks both nodes.
+ */
+export async function restoreNode(env: MirrorEnv, scoreboard: Scoreboard, failed: NodeName, fenced = false): Promise<void> {
   const dut = env.sim.dut;
   const survivor = otherNode(failed);
-  dut[`${failed}_fail_i`].value = 0;
+  if (fenced) dut.fault_cut_i.value = 0;
+  else dut[`${failed}_fail_i`].value = 0;
   await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(0, { clock: dut.clk_i, budget: FAILBACK_BUDGET }), `failback: ${survivor} resynchronizes ${failed} and hands it back`);
   await expectWithin(scoreboard, dut[`${failed}_returned_o`].waitFor(0, { clock: dut.clk_i, budget: 1000 }), `failback: ${failed} serves again`);
   await scoreboard.handback(failed);
@@ -56,13 +61,16 @@ export async function restoreNode(env: MirrorEnv, scoreboard: Scoreboard, failed
 export interface FailureCounts {
   failovers: number;
   failbacks: number;
+  /** Link cuts with both nodes alive, and how many of them ended with one node fenced (split brain). */
+  cuts: number;
+  fences: number;
   /** Requests and data accesses of failed nodes left in doubt. */
   inDoubt: number;
 }
 
 /** Node failures at random times during random traffic. */
 export class NodeFailures {
-  readonly counts: FailureCounts = { failovers: 0, failbacks: 0, inDoubt: 0 };
+  readonly counts: FailureCounts = { failovers: 0, failbacks: 0, cuts: 0, fences: 0, inDoubt: 0 };
 
   constructor(
     private readonly env: MirrorEnv,
@@ -87,4 +95,77 @@ export class NodeFailures {
     this.counts.failbacks++;
     route.moveTo(failed);
   }
+
+  /**
+   * Cuts the link with both nodes alive for a while. A cut long enough for
+   * a link-down makes both nodes claim the reservation: the loser fences
+   * itself (and loses its tables), the winner takes it over exactly as after
+   * a failure, and once the cut heals resynchronizes the loser and hands its
+   * allocations back. A shorter cut only delays the link.
+   */
+  async cutAndHeal(cutCycles: [number, number] = [200, 1500]): Promise<void> {
+    const dut = this.env.sim.dut;
+    const clock = dut.clk_i;
+    this.counts.cuts++;
+    this.scoreboard.link.noteLinkDown();
+    dut.fault_cut_i.value = 1;
+    const length = this.random.int(...cutCycles);
+    let elapsed = 0;
+    let loser: NodeName | undefined;
+    for (; elapsed < length && !loser; elapsed += FENCE_POLL) {
+      await ClockCycles(clock, FENCE_POLL);
+      loser = await this.fencedNode();
+    }
+    if (loser) {
+      // Fenced during the cut: the loser's processes carry on at the winner until the cut heals.
+      await this.fenced(loser, true);
+      await ClockCycles(clock, Math.max(1, length - elapsed));
+      await this.traffic.routes[loser].park();
+    } else {
+      dut.fault_cut_i.value = 0;
+      // A link-down near the end of the cut still ends in a fence: every takeover starts with the link down.
+      await expectWithin(this.scoreboard, dut.a_link_up_o.waitFor(1, { clock, budget: CUT_SETTLE_BUDGET }), 'liveness: the link comes back after a cut');
+      await expectWithin(this.scoreboard, dut.b_link_up_o.waitFor(1, { clock, budget: CUT_SETTLE_BUDGET }), 'liveness: the link comes back after a cut');
+      if (!(await this.takeoverUnderWay())) return;
+      for (let waited = 0; !loser; waited += FENCE_POLL) {
+        if (waited > CUT_SETTLE_BUDGET) throw this.scoreboard.fail('split brain: after a link-down exactly one node fences itself', `no node fenced ${CUT_SETTLE_BUDGET} cycles after the cut healed`);
+        await ClockCycles(clock, FENCE_POLL);
+        loser = await this.fencedNode();
+      }
+      // Fenced as the cut healed: the loser's processes wait for the handback.
+      await this.fenced(loser, false);
+    }
+    await restoreNode(this.env, this.scoreboard, loser, true);
+    this.counts.failbacks++;
+    this.traffic.routes[loser].moveTo(loser);
+  }
+
+  private async fencedNode(): Promise<NodeName | undefined> {
+    const dut = this.env.sim.dut;
+    const [a, b] = await Promise.all([dut.a_fenced_o.read(), dut.b_fenced_o.read()]);
+    if (a === 1n && b === 1n) throw this.scoreboard.fail('split brain: after a link-down exactly one node fences itself', 'both nodes fenced themselves');
+    return a === 1n ? 'a' : b === 1n ? 'b' : undefined;
+  }
+
+  private async takeoverUnderWay(): Promise<boolean> {
+    const states = await Promise.all((['a', 'b'] as const).map((node) => this.env.sim.signal(`u_node_${node}.u_mm.u_takeover.state_q`).readNumber()));
+    return states.some((state) => state !== TAKEOVER_WATCH);
+  }
+
+  /** The loser fenced itself: the winner's takeover is checked like a failover. */
+  private async fenced(loser: NodeName, moveProcesses: boolean): Promise<void> {
+    const route = this.traffic.routes[loser];
+    this.counts.inDoubt += await failNode(this.env, this.scoreboard, loser, () => route.cut(), true);
+    this.counts.fences++;
+    this.counts.failovers++;
+    this.traffic.adoptAllocations(loser, [...this.scoreboard.model.allocs.values()].filter((alloc) => alloc.node === loser));
+    if (moveProcesses) route.moveTo(otherNode(loser));
+  }
 }
+
+/** Cycles between two looks for a fenced node during a cut. */
+const FENCE_POLL = 8;
+/** Cycles a cut may take to settle after it heals (the link back up, or a fence). */
+const CUT_SETTLE_BUDGET = 20_000;
+/** mm_takeover's idle state (state_e). */
+const TAKEOVER_WATCH = 0;

@@ -12,6 +12,8 @@ export interface ProcessObserver {
   request?(node: NodeName, request: ProcRequest): void;
   response?(node: NodeName, response: ProcResponse): void;
   access?(node: NodeName, request: DataRequest, response: { status: Status; rdata: number }): void;
+  /** A data port answer no access was waiting for (its waiter abandoned, or a stray). */
+  strayAccess?(node: NodeName, response: { status: Status; rdata: number }): void;
 }
 
 interface Waiter {
@@ -142,7 +144,12 @@ export class ProcessAgent {
     for await (const item of this.dataMonitor) {
       const response = decodeDataResponse(item.data[0]!);
       const waiter = this.dataWaiting.shift();
-      if (!waiter) throw new Error(`${this.node}: a data port answer nobody asked for`);
+      if (!waiter) {
+        const judges = this.observers.filter((observer) => observer.strayAccess);
+        if (judges.length === 0) throw new Error(`${this.node}: a data port answer nobody asked for`);
+        for (const observer of judges) observer.strayAccess!(this.node, response);
+        continue;
+      }
       for (const observer of this.observers) observer.access?.(this.node, waiter.request, response);
       waiter.resolve(response);
     }

@@ -43,6 +43,9 @@ export interface RunResult {
   injected: Map<FaultKind, number>;
   failovers: number;
   failbacks: number;
+  /** Link cuts with both nodes alive, and those that ended with one node fenced. */
+  cuts: number;
+  fences: number;
   /** Requests and data accesses a failure left in doubt (each checked all or nothing at the takeover). */
   inDoubt: number;
   /** Pointer operations the failed nodes' processes did on the survivor. */
@@ -72,9 +75,8 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
       const controller = new FaultController(sim, random, {
         onCut: () => scoreboard.link.noteLinkDown(),
         // A violation is recorded by the scoreboard and ends the phase; the failure just stops.
-        failAndReturn: () => failures.failAndReturn().catch((error: unknown) => {
-          if (!(error instanceof InvariantViolation)) throw error;
-        }),
+        failAndReturn: () => failures.failAndReturn().catch(endsAtViolation),
+        cutAndHeal: () => failures.cutAndHeal().catch(endsAtViolation),
       });
       const startNs = sim.time('ns');
       let violation: InvariantViolation | undefined;
@@ -119,6 +121,8 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         retransmissions,
         injected: controller.injected,
         failovers: failures.counts.failovers,
+        cuts: failures.counts.cuts,
+        fences: failures.counts.fences,
         failbacks: failures.counts.failbacks,
         inDoubt: failures.counts.inDoubt,
         servedBySurvivor: traffic.stats.servedBySurvivor,
@@ -132,6 +136,10 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
   } finally {
     await sim.close();
   }
+}
+
+function endsAtViolation(error: unknown): void {
+  if (!(error instanceof InvariantViolation)) throw error;
 }
 
 /** Runs `work` until it ends, a violation stops it, or `cycles` pass (a liveness violation). */

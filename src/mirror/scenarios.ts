@@ -36,11 +36,12 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'lossy', what: 'random mix under link drops, corruption and delay', traffic: BASE, faults: 'lossy' },
   { name: 'lossy_pressure', what: 'memory pressure under link drops, corruption and delay', traffic: { ...BASE, allocsPerNode: 2, pages: [4, 8] }, faults: 'lossy' },
   { name: 'failover', what: 'random mix while nodes fail at random times, are taken over, return and are resynchronized', traffic: BASE, faults: 'fail' },
+  { name: 'split_brain', what: 'random mix while the link is cut with both nodes alive: one node fences itself, the other serves both until the cut heals', traffic: BASE, faults: 'cut' },
   {
     name: 'failover_pressure',
-    what: 'memory pressure under link faults and node failures with their return',
+    what: 'memory pressure under every fault: link drops, corruption, delay, cuts, node failures and their return',
     traffic: { ...BASE, allocsPerNode: 2, pages: [4, 8] },
-    faults: 'lossy_fail',
+    faults: 'all',
   },
 ];
 

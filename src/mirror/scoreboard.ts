@@ -106,6 +106,12 @@ export class Scoreboard implements ProcessObserver {
   }
 
   response(node: NodeName, response: ProcResponse): void {
+    const lost = response.status === Status.PartnerDown || response.status === Status.PartnerTimeout;
+    if (this.down === node && lost && !this.model.isOutstanding(node, response.tag)) {
+      // A fenced node still refuses what reached it before its processes moved; those requests were given up at the takeover.
+      this.log.add({ time: this.now(), where: node, text: `late refusal of tag ${response.tag} (given up at the takeover): ${Status[response.status]}` });
+      return;
+    }
     this.counts.answers++;
     const pointer = response.status === Status.Ok || response.status === Status.Granted ? ` pointer=${response.pointer}` : '';
     this.log.add({ time: this.now(), where: node, text: `answer tag ${response.tag} ${ProcOp[response.op]} pid${response.pid} guid=0x${response.guid.toString(16)} page=${response.page}: ${Status[response.status] ?? response.status}${pointer}` });
@@ -160,6 +166,13 @@ export class Scoreboard implements ProcessObserver {
     const frame = memory.slice(entry.frame * this.config.pageWords, (entry.frame + 1) * this.config.pageWords);
     const difference = pageDifference(frame, committed);
     if (difference) this.fail('mirror: a released page is on the partner', `${where}, but frame ${entry.frame} on ${partner} ${difference}`);
+  }
+
+  /** A data port answer with no access waiting for it. */
+  strayAccess(node: NodeName, response: { status: Status; rdata: number }): void {
+    // A fenced node may still answer accesses given up at the takeover.
+    if (this.down === node) return;
+    this.fail('the data port answers only what it is asked', `${node} answered a data access (${Status[response.status]}) nobody was waiting for`);
   }
 
   access(node: NodeName, request: DataRequest, response: { status: Status; rdata: number }): void {
@@ -236,6 +249,7 @@ export class Scoreboard implements ProcessObserver {
     }
     this.counts.checkpoints++;
     if (this.failure) throw this.failure;
+    this.model.settled();
   }
 
   private checkTables(label: string, states: Record<NodeName, NodeState>): void {

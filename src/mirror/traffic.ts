@@ -153,9 +153,12 @@ export class Traffic {
     const idle = this.pools[node].filter((alloc) => !alloc.retiring && alloc.busy === 0);
     const alloc = this.random.pick(idle);
     alloc.retiring = true;
-    const response = await this.retryWhilePartnerLost(() => this.routes[node].call(epoch, () => this.agent(node).releaseMemory(pid, alloc.guid)), 'release memory');
+    let refused = false;
+    const response = await this.retryWhilePartnerLost(() => this.routes[node].call(epoch, () => this.agent(node).releaseMemory(pid, alloc.guid)), 'release memory', () => (refused = true));
     this.count('release memory', response.status);
-    if (response.status !== Status.Ok) throw new Error(`${node} pid${pid}: release memory of 0x${alloc.guid.toString(16)} answered ${Status[response.status]}`);
+    // Refused with the partner lost, the release may have happened all the same (the survivor's table decided): then it is gone.
+    const goneMeanwhile = refused && response.status === Status.UnknownGuid;
+    if (response.status !== Status.Ok && !goneMeanwhile) throw new Error(`${node} pid${pid}: release memory of 0x${alloc.guid.toString(16)} answered ${Status[response.status]}`);
     this.pools[node].splice(this.pools[node].indexOf(alloc), 1);
   }
 
@@ -190,10 +193,11 @@ export class Traffic {
   }
 
   /** Repeats an operation the partner could not answer (a cut link, a failed node) until it is answered. */
-  private async retryWhilePartnerLost<T extends { status: Status }>(operation: () => Promise<T>, op: string): Promise<T> {
+  private async retryWhilePartnerLost<T extends { status: Status }>(operation: () => Promise<T>, op: string, onRefused: () => void = () => undefined): Promise<T> {
     for (;;) {
       const response = await operation();
       if (response.status !== Status.PartnerDown && response.status !== Status.PartnerTimeout) return response;
+      onRefused();
       this.count(op, response.status);
       await ClockCycles(this.env.sim.dut.clk_i, this.retryGap);
     }

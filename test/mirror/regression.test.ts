@@ -59,3 +59,11 @@ test('failover: nodes fail at random times under traffic; the survivor takes ove
   // The failed node's processes carried on at the survivor.
   expect(result.servedBySurvivor).toBeGreaterThan(0);
 }, 180_000);
+
+test('split brain: link cuts with both nodes alive; one fences itself, the other serves both until the cut heals and hands back', async () => {
+  const result = await run('split_brain', 120);
+  expect(result.cuts).toBeGreaterThanOrEqual(3);
+  expect(result.fences).toBeGreaterThan(0);
+  expect(result.failbacks).toBe(result.failovers);
+  expect(result.servedBySurvivor).toBeGreaterThan(0);
+}, 180_000);
