@@ -43,7 +43,7 @@ simTest('write pointer, data write, release: the page is mirrored and reaches th
   expect(pb).toMatchObject({ resident: true, writeLocked: false });
   expect(await env.views.a.frame(pa.frame)).toEqual(data);
   expect(await env.views.b.frame(pb.frame)).toEqual(data);
-  const disk = await sim.memory('u_disk.blocks_q').readAll(diskBlockWord(env.config, 0, a.allocs[0]!.slot, 1), env.config.pageWords);
+  const disk = await sim.memory('u_disk.blocks_q').readAll(diskBlockWord(env.config, 0, a.allocs[0]!.origSlot, 1), env.config.pageWords);
   expect(disk.map(Number)).toEqual(data);
 });
 

@@ -177,3 +177,35 @@ simTest('failback: A returns, B rebuilds A\'s tables and pages from its own, han
   expect((await b.getRead(5, g, 0)).status).toBe(Status.NotLocal);
   expect(Number(await dut.u_node_b.u_mm.stat_resync_errors.value)).toBe(0);
 });
+
+simTest('serving alone, an allocation for the failed node\'s process gets disk blocks of its own', async ({ sim, random }) => {
+  const env = await MirrorEnv.start(sim);
+  const dut = sim.dut;
+  const [a, b] = [env.processes.a, env.processes.b];
+  const words = env.config.pageWords;
+  const page = () => Array.from({ length: words }, () => random.int(0, 0xffff_ffff));
+  const writePage = async (agent: typeof a, pid: number, guid: number, data: number[]) => {
+    expect((await agent.getWrite(pid, guid, 0)).status).toBe(Status.Ok);
+    for (let offset = 0; offset < words; offset++) await agent.access({ write: true, pid, guid, page: 0, offset, wdata: data[offset] });
+    expect((await agent.releasePointer(pid, guid, 0)).status).toBe(Status.Ok);
+  };
+  const first = page();
+  const g = (await a.allocate(1, 1)).guid;
+  await writePage(a, 1, g, first);
+  await env.quiesce();
+  dut.a_fail_i.value = 1;
+  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  // A's process 2 allocates at B: the new allocation is A's, beside A's first one in B's table.
+  const second = page();
+  const next = await b.allocate(2, 1, { home: 0 });
+  expect(next.status).toBe(Status.Ok);
+  await writePage(b, 2, next.guid, second);
+  await env.quiesce();
+  const allocs = (await env.views.b.state()).allocs;
+  const slot = (guid: number) => allocs.find((alloc) => alloc.guid === guid)!.origSlot;
+  // Disk blocks are named {home node, orig slot, page}: the two must not share them.
+  expect(slot(next.guid)).not.toBe(slot(g));
+  const disk = sim.memory('u_disk.blocks_q');
+  expect((await disk.readAll(diskBlockWord(env.config, 0, slot(g), 0), words)).map(Number)).toEqual(first);
+  expect((await disk.readAll(diskBlockWord(env.config, 0, slot(next.guid), 0), words)).map(Number)).toEqual(second);
+});
