@@ -7,7 +7,7 @@
 // every page (what the last released write pointer wrote) and the pending
 // words of a page's current writer.
 import { guidNode, ownerOf, ProcOp, Status, type ProcRequest, type ProcResponse } from './encoding.js';
-import { matches, pageDifference } from './page-words.js';
+import { pageDifference } from './page-words.js';
 import { nodeId, type NodeName, type NodeState } from './state.js';
 
 export interface ModelConfig {
@@ -135,75 +135,12 @@ export class ReferenceModel {
   }
 
   /**
-   * The survivor took the failed node over: reconciles the model with the
-   * survivor's tables and frames as they stand the moment it serves alone.
-   * The failed node's locks are void and its writers' unreleased words lost;
-   * what it had in flight is in doubt and must be all or nothing; everything
-   * acknowledged must be on the survivor.
+   * The survivor took the failed node over (see model-takeover.ts): from now
+   * on it serves the failed node's allocations and processes.
    */
-  takeover(failed: NodeName, survivor: NodeName, inDoubt: readonly ProcRequest[], state: NodeState, frame: (index: number) => number[]): ModelMismatch | undefined {
-    const failedId = nodeId(failed);
-    const doubtful = (op: ProcOp) => inDoubt.filter((request) => request.op === op);
-    const allocating = doubtful(ProcOp.Allocate);
-    const releasingMemory = new Set(doubtful(ProcOp.ReleaseMem).map((request) => request.guid!));
-    const releasing = new Set(doubtful(ProcOp.ReleasePtr).map((request) => `${request.guid}/${request.page}/${this.ownerFor(failed, request.guid!, request.pid)}`));
-    const where = `at the takeover of ${failed} by ${survivor}`;
-    for (const alloc of [...this.allocs.values()]) {
-      if (state.pages.has(alloc.guid)) continue;
-      if (releasingMemory.has(alloc.guid)) {
-        this.allocs.delete(alloc.guid);
-        continue;
-      }
-      return new ModelMismatch('failover: the survivor holds every acknowledged allocation', `${where}: allocation 0x${alloc.guid.toString(16)} of ${alloc.node} is missing from ${survivor}'s table`);
-    }
-    for (const entry of state.allocs) {
-      if (this.allocs.has(entry.guid)) continue;
-      const index = allocating.findIndex((request) => request.pages === entry.pages && ownerOf(request.home ?? failedId, request.pid) === entry.owner && guidNode(entry.guid) === (request.home ?? failedId));
-      if (index < 0) {
-        return new ModelMismatch('failover: the takeover adopts only allocations that were asked for', `${where}: ${survivor} holds allocation 0x${entry.guid.toString(16)} (${entry.pages} pages, owner ${entry.owner}) that no answer or request in flight accounts for`);
-      }
-      const [request] = allocating.splice(index, 1);
-      this.addAllocation(entry.guid, guidNode(entry.guid) === 0 ? 'a' : 'b', request!, entry.owner);
-    }
-    for (const alloc of this.allocs.values()) {
-      const entries = state.pages.get(alloc.guid)!;
-      for (const [index, page] of alloc.page.entries()) {
-        const entry = entries[index]!;
-        page.resident = entry.resident;
-        const pageWhere = `${where}: allocation 0x${alloc.guid.toString(16)} page ${index}`;
-        for (const reader of [...page.readers]) if (reader >> 3 === failedId) page.readers.delete(reader);
-        const failedReaders = entry.readOwners & (0xff << (8 * failedId));
-        if (failedReaders !== 0 || (entry.writeLocked && entry.writeOwner >> 3 === failedId)) {
-          return new ModelMismatch('failover: the failed node\'s pointers are void', `${pageWhere}: ${survivor} still holds read owners 0x${failedReaders.toString(16)}${entry.writeLocked ? `, write owner ${entry.writeOwner}` : ''} of ${failed}'s processes`);
-        }
-        if (page.writer !== undefined && page.writer >> 3 === failedId) {
-          // A release in flight (or one that failed with the partner): the survivor holds the page as released or as before, never a mix.
-          const candidates = releasing.has(`${alloc.guid}/${index}/${page.writer}`) ? [...page.doubtful, page.pending!] : page.doubtful;
-          if (candidates.length > 0) {
-            if (!entry.resident) return new ModelMismatch('tables agree: a granted page is resident on both nodes', `${pageWhere}: write-locked by ${failed}'s process, not resident on ${survivor}`);
-            const words = frame(entry.frame);
-            const released = candidates.find((candidate) => matches(words, candidate));
-            if (released) page.committed = released;
-            else if (!matches(words, page.committed)) {
-              return new ModelMismatch('failover: a release in flight at the failure is applied whole or not at all', `${pageWhere}: frame ${entry.frame} on ${survivor} is neither a released nor the previous page`);
-            }
-          }
-          page.writer = undefined;
-          page.pending = undefined;
-          page.doubtful = [];
-        }
-        // The survivor's own processes keep every pointer they were granted (unless a release of it is on its way).
-        const stillReleasing = (owner: number) => this.releaseOutstanding(survivor, alloc.guid, index, owner);
-        const lost = [...page.readers].filter((reader) => !(entry.readOwners & (1 << reader)) && !stillReleasing(reader));
-        if (page.writer !== undefined && !(entry.writeLocked && entry.writeOwner === page.writer) && !stillReleasing(page.writer)) lost.push(page.writer);
-        if (lost.length > 0) {
-          return new ModelMismatch('failover: the survivor keeps the locks it granted', `${pageWhere}: ${survivor} lost the lock(s) of owner(s) ${lost.join(', ')} (it holds read owners 0x${entry.readOwners.toString(16)}, write ${entry.writeLocked ? `owner ${entry.writeOwner}` : 'none'})`);
-        }
-      }
-    }
+  tookOver(failed: NodeName, survivor: NodeName): void {
     this.serving[failed] = survivor;
     this.settled();
-    return this.checkReleasedPages(survivor, state, frame, 'failover: every acknowledged write is on the survivor', where);
   }
 
   /**
@@ -226,7 +163,7 @@ export class ReferenceModel {
   }
 
   /** Whether `node` has a release of this page by this owner on its way (its answer not seen yet). */
-  private releaseOutstanding(node: NodeName, guid: number, page: number, owner: number): boolean {
+  releaseOutstanding(node: NodeName, guid: number, page: number, owner: number): boolean {
     return [...this.outstanding[node].values()].some(
       (request) => request.op === ProcOp.ReleasePtr && request.guid === guid && request.page === page && this.ownerFor(node, guid, request.pid) === owner,
     );
@@ -304,7 +241,8 @@ export class ReferenceModel {
     return undefined;
   }
 
-  private addAllocation(guid: number, node: NodeName, request: ProcRequest, owner: number): void {
+  /** A new allocation of `node`'s, as `request` asked for it, owned by `owner`. */
+  addAllocation(guid: number, node: NodeName, request: ProcRequest, owner: number): void {
     this.allocs.set(guid, {
       guid,
       node,

@@ -8,6 +8,7 @@ import { ownerOf, ProcOp, Status, type DataRequest, type ProcRequest, type ProcR
 import { diskBlockWord, type MirrorConfig } from './env.js';
 import type { LinkMonitor } from './link-monitor.js';
 import { ReferenceModel, type ModelAlloc, type ModelPage } from './model.js';
+import { reconcileTakeover } from './model-takeover.js';
 import { matches, pageDifference } from './page-words.js';
 import type { ProcessObserver } from './process-agent.js';
 import { nodeId, otherNode, type NodeName, type NodeState, type NodeView, type PageEntry } from './state.js';
@@ -199,7 +200,7 @@ export class Scoreboard implements ProcessObserver {
     const inDoubt = this.model.abandon(failed);
     const [state, memory] = await Promise.all([this.views[survivor].state(), this.views[survivor].memory()]);
     const words = this.config.pageWords;
-    const mismatch = this.model.takeover(failed, survivor, inDoubt, state, (frame) => memory.slice(frame * words, (frame + 1) * words));
+    const mismatch = reconcileTakeover(this.model, failed, survivor, inDoubt, state, (frame) => memory.slice(frame * words, (frame + 1) * words));
     this.log.add({ time: this.now(), where: survivor, text: `took ${failed} over; in doubt: ${inDoubt.map((r) => this.model.describe(failed, r)).join('; ') || 'nothing'}` });
     if (mismatch) throw this.fail(mismatch.invariant, mismatch.detail);
     return inDoubt;
