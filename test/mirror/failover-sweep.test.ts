@@ -2,16 +2,17 @@
 // each step of each partner-side message, fail the originator, and
 // separately the partner, exactly there. The scoreboard follows: at the
 // takeover the survivor must hold every acknowledged write, nothing
-// half-applied, and no pointer of the failed node's processes; after the
-// failed node returns and is resynchronized, both nodes hold exactly what
-// the model holds.
+// half-applied, and no pointer of the failed node's processes; A's processes
+// then carry on at the survivor and read the page back; after the failed
+// node returns and is resynchronized, both nodes hold exactly what the model
+// holds.
 import { describe, expect } from 'vitest';
 import { mirrorDesign } from '../../src/mirror/design.js';
 import { MsgType, Status } from '../../src/mirror/encoding.js';
 import { MirrorEnv } from '../../src/mirror/env.js';
 import { failNode, restoreNode } from '../../src/mirror/node-failure.js';
 import type { Scoreboard } from '../../src/mirror/scoreboard.js';
-import type { NodeName } from '../../src/mirror/state.js';
+import { otherNode, type NodeName } from '../../src/mirror/state.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import type { Random } from '../../src/sim/random.js';
 import { ValueChange } from '../../src/sim/triggers.js';
@@ -97,10 +98,29 @@ async function failAt(sim: Simulator, random: Random, flow: Flow, victim: NodeNa
   flow.start({ env, guid });
   await reach();
   await failNode(env, scoreboard, victim);
+  await continueAtSurvivor(env, scoreboard, otherNode(victim), guid);
   await restoreNode(env, scoreboard, victim);
   await env.quiesce();
   await scoreboard.checkpoint('after the failback');
   expect(scoreboard.violation?.message).toBeUndefined();
+}
+
+/**
+ * A's processes carry on where A's allocation is served now (the survivor):
+ * a writer still holding page 0 releases it, then another process reads it
+ * whole through the data port (each word checked by the model).
+ */
+async function continueAtSurvivor(env: MirrorEnv, scoreboard: Scoreboard, survivor: NodeName, guid: number): Promise<void> {
+  const alloc = scoreboard.model.allocs.get(guid);
+  if (!alloc) return; // released (the release memory flow)
+  const agent = env.processes[survivor];
+  const writer = alloc.page[0]!.writer;
+  if (writer !== undefined) expect((await agent.releasePointer(writer & 7, guid, 0)).status).toBe(Status.Ok);
+  const read = await agent.getRead(3, guid, 0);
+  expect([Status.Ok, Status.Granted]).toContain(read.status);
+  for (let offset = 0; offset < env.config.pageWords; offset++) expect((await agent.access({ write: false, pid: 3, guid, page: 0, offset })).status).toBe(Status.Ok);
+  expect((await agent.releasePointer(3, guid, 0)).status).toBe(Status.Ok);
+  await env.quiesce();
 }
 
 const ORIGINATOR_SWEEP: Array<{ flow: Flow; steps: OriginatorState[] }> = [
