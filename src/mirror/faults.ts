@@ -56,7 +56,12 @@ export class FaultController {
     private readonly hooks: FaultHooks = {},
   ) {}
 
-  /** Starts bursts of the mix's faults, one at a time, every `meanGap` cycles or so. */
+  /**
+   * Starts bursts of the mix's faults, one at a time, every `meanGap` cycles
+   * or so. A node failure or a split brain (an episode) runs beside the link
+   * bursts, which go on meanwhile (through the takeover and the resync); a
+   * second episode waits for the first to end.
+   */
   start(mix: FaultMix, meanGap = 300): void {
     const kinds = FAULT_MIXES[mix] as readonly FaultKind[];
     if (kinds.length === 0) return;
@@ -64,15 +69,33 @@ export class FaultController {
       const clock = this.sim.dut.clk_i;
       for (;;) {
         await ClockCycles(clock, this.random.int(meanGap / 2, (meanGap * 3) / 2));
-        await this.burst(this.random.pick(kinds));
+        const kind = this.random.pick(kinds);
+        if (this.episodeHook(kind)) {
+          if (this.episode && !this.episode.done) continue;
+          this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1);
+          this.episode = startSoon(this.episodeHook(kind)!, kind === 'fail' ? 'node failure' : 'link cut');
+        } else {
+          await this.burst(kind);
+        }
       }
     }, `fault mix ${mix}`);
+  }
+
+  /** What runs a failure or a cut as an episode, if the hooks say. */
+  private episodeHook(kind: FaultKind): (() => Promise<void>) | undefined {
+    if (kind === 'fail') {
+      if (!this.hooks.failAndReturn) throw new Error('fault controller: a mix with node failures needs the failAndReturn hook');
+      return this.hooks.failAndReturn;
+    }
+    return kind === 'cut' ? this.hooks.cutAndHeal : undefined;
   }
 
   /** Stops injecting, lets a node failure in progress end with the node back, and clears every fault input. */
   async finish(): Promise<void> {
     this.task?.cancel();
     this.task = undefined;
+    // A burst cut short must not leave its fault on while the episode ends.
+    this.clearLinkFaults();
     await this.episode;
     this.stop();
   }
@@ -98,19 +121,9 @@ export class FaultController {
         signal.value = 0;
         break;
       }
-      case 'fail': {
-        const failAndReturn = this.hooks.failAndReturn;
-        if (!failAndReturn) throw new Error('fault controller: a mix with node failures needs the failAndReturn hook');
-        this.episode = startSoon(failAndReturn, 'node failure');
-        await this.episode;
-        break;
-      }
+      case 'fail':
+        throw new Error('fault controller: a node failure is an episode, not a burst');
       case 'cut':
-        if (this.hooks.cutAndHeal) {
-          this.episode = startSoon(this.hooks.cutAndHeal, 'link cut');
-          await this.episode;
-          break;
-        }
         this.hooks.onCut?.();
         dut.fault_cut_i.value = 1;
         await ClockCycles(dut.clk_i, this.random.int(200, 1500));
@@ -125,8 +138,13 @@ export class FaultController {
     this.task = undefined;
     this.episode?.cancel();
     this.episode = undefined;
+    this.clearLinkFaults();
+    this.sim.dut.fault_cut_i.value = 0;
+  }
+
+  private clearLinkFaults(): void {
     const dut = this.sim.dut;
-    for (const name of ['fault_drop_ab_i', 'fault_drop_ba_i', 'fault_corrupt_ab_i', 'fault_corrupt_ba_i', 'fault_delay_ab_i', 'fault_delay_ba_i', 'fault_cut_i']) {
+    for (const name of ['fault_drop_ab_i', 'fault_drop_ba_i', 'fault_corrupt_ab_i', 'fault_corrupt_ba_i', 'fault_delay_ab_i', 'fault_delay_ba_i']) {
       dut[name].value = 0;
     }
   }
