@@ -13,7 +13,7 @@ module mirror_top
   parameter int unsigned QueueDepth  = 8,
   parameter int unsigned LinkLatency = 4,      // cycles per direction
   parameter int unsigned DiskLatency = 20,     // cycles
-  parameter int unsigned ReqTimeout  = 4096,   // cycles an originator waits for its partner (at least 8 page times + 1024)
+  parameter int unsigned ReqTimeout  = 4096,   // cycles an originator waits for its partner (at least the link's recovery + 8 page times + 1024)
   localparam int unsigned PageWords  = PageBytes / 4,
   localparam int unsigned SlotW      = (MaxAllocs > 1) ? $clog2(MaxAllocs) : 1,
   localparam int unsigned VpW        = (MaxPages > 1) ? $clog2(MaxPages) : 1,
@@ -136,8 +136,16 @@ module mirror_top
     .rec_rd_counter_o (rec_rd_counter)
   );
 
-  // A copy of a long page takes several page times: never mistake one for a lost partner.
-  localparam int unsigned PartnerWait = (ReqTimeout > 8 * PageWords + 1024) ? ReqTimeout : 8 * PageWords + 1024;
+  // A copy of a long page takes several page times, and on a link that stays
+  // up a message may wait out the link's retransmissions (a full window,
+  // MaxRetries = 8 times, each way) before its answer can come: never mistake
+  // either for a lost partner. Giving up while the link is up would leave the
+  // partner to apply the request later, unseen; a partner that is really gone
+  // takes the link down, which ends every wait at once.
+  localparam int unsigned LinkFrame    = MaxMsgWords + 2;
+  localparam int unsigned LinkRecovery = 2 * 8 * (2 * LinkFrame + 2 * LinkLatency + 16 + 8 * LinkFrame);
+  localparam int unsigned PartnerFloor = LinkRecovery + 8 * PageWords + 1024;
+  localparam int unsigned PartnerWait  = (ReqTimeout > PartnerFloor) ? ReqTimeout : PartnerFloor;
 
   mirror_node #(
     .NodeId     (1'b0),

@@ -25,6 +25,16 @@ export function diskBlockWord(config: MirrorConfig, node: number, slot: number, 
   return ((node * config.maxAllocs + slot) * config.maxPages + page) * config.pageWords;
 }
 
+/**
+ * The link's pace at this page size (rtl/link/inter_node_link.sv): cycles a
+ * whole page-carrying frame takes on the wire, and the heartbeat timeout
+ * after which a silent link is declared down. Fault timing scales with them.
+ */
+export function linkTiming(config: MirrorConfig): { frameCycles: number; heartbeatTimeout: number } {
+  const frameCycles = 4 + config.pageWords + 2;
+  return { frameCycles, heartbeatTimeout: Math.max(128, 4 * frameCycles) };
+}
+
 /** The host's view of a build's parameters (the RTL defaults where not set). */
 export function mirrorConfig(parameters: MirrorParameters = {}): MirrorConfig {
   return {

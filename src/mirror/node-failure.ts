@@ -8,14 +8,22 @@
 // survivor and back.
 import type { Random } from '../sim/random.js';
 import { ClockCycles } from '../sim/triggers.js';
-import type { MirrorEnv } from './env.js';
+import { linkTiming, type MirrorEnv } from './env.js';
 import type { Scoreboard } from './scoreboard.js';
 import { otherNode, type NodeName } from './state.js';
 import type { Traffic } from './traffic.js';
 
-/** Cycles the survivor may take to serve alone, and the returning node to be resynchronized. */
-const TAKEOVER_BUDGET = 10_000;
-const FAILBACK_BUDGET = 60_000;
+/**
+ * Cycles the survivor may take to serve alone (its requests in flight wait
+ * out the partner, up to eight page times), and the returning node to be
+ * resynchronized (every page destaged, then paged in from the disk).
+ */
+function takeoverBudget(env: MirrorEnv): number {
+  return 10_000 + 16 * env.config.pageWords;
+}
+function failbackBudget(env: MirrorEnv): number {
+  return 60_000 + 64 * env.config.frames * env.config.pageWords;
+}
 
 async function expectWithin(scoreboard: Scoreboard, wait: PromiseLike<unknown>, what: string): Promise<void> {
   try {
@@ -38,7 +46,7 @@ export async function failNode(env: MirrorEnv, scoreboard: Scoreboard, failed: N
   if (!fenced) dut[`${failed}_fail_i`].value = 1;
   scoreboard.nodeDown(failed);
   onDown();
-  await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(1, { clock: dut.clk_i, budget: TAKEOVER_BUDGET }), `failover: ${survivor} takes ${failed} over`);
+  await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(1, { clock: dut.clk_i, budget: takeoverBudget(env) }), `failover: ${survivor} takes ${failed} over`);
   const inDoubt = await scoreboard.takeover(failed);
   const dropped = env.processes[failed].abandon();
   return Math.max(inDoubt.length, dropped.requests) + dropped.accesses;
@@ -53,7 +61,7 @@ export async function restoreNode(env: MirrorEnv, scoreboard: Scoreboard, failed
   const survivor = otherNode(failed);
   if (fenced) dut.fault_cut_i.value = 0;
   else dut[`${failed}_fail_i`].value = 0;
-  await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(0, { clock: dut.clk_i, budget: FAILBACK_BUDGET }), `failback: ${survivor} resynchronizes ${failed} and hands it back`);
+  await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(0, { clock: dut.clk_i, budget: failbackBudget(env) }), `failback: ${survivor} resynchronizes ${failed} and hands it back`);
   await expectWithin(scoreboard, dut[`${failed}_returned_o`].waitFor(0, { clock: dut.clk_i, budget: 1000 }), `failback: ${failed} serves again`);
   await scoreboard.handback(failed);
 }
@@ -103,18 +111,20 @@ export class NodeFailures {
    * a failure, and once the cut heals resynchronizes the loser and hands its
    * allocations back. A shorter cut only delays the link.
    */
-  async cutAndHeal(cutCycles: [number, number] = [200, 1500]): Promise<void> {
+  async cutAndHeal(): Promise<void> {
     const dut = this.env.sim.dut;
     const clock = dut.clk_i;
     this.counts.cuts++;
     this.scoreboard.link.noteLinkDown();
     dut.fault_cut_i.value = 1;
-    const length = this.random.int(...cutCycles);
+    // From shorter than the heartbeat timeout (no link-down) to many times it.
+    const scale = linkTiming(this.env.config).heartbeatTimeout / 128;
+    const length = this.random.int(Math.round(200 * scale), Math.round(1500 * scale));
     let elapsed = 0;
     let loser: NodeName | undefined;
     for (; elapsed < length && !loser; elapsed += FENCE_POLL) {
       await ClockCycles(clock, FENCE_POLL);
-      loser = await this.fencedNode();
+      loser = await this.splitLoser();
     }
     if (loser) {
       // Fenced during the cut: the loser's processes carry on at the winner until the cut heals.
@@ -130,7 +140,7 @@ export class NodeFailures {
       for (let waited = 0; !loser; waited += FENCE_POLL) {
         if (waited > CUT_SETTLE_BUDGET) throw this.scoreboard.fail('split brain: after a link-down exactly one node fences itself', `no node fenced ${CUT_SETTLE_BUDGET} cycles after the cut healed`);
         await ClockCycles(clock, FENCE_POLL);
-        loser = await this.fencedNode();
+        loser = await this.splitLoser();
       }
       // Fenced as the cut healed: the loser's processes wait for the handback.
       await this.fenced(loser, false);
@@ -140,11 +150,21 @@ export class NodeFailures {
     this.traffic.routes[loser].moveTo(loser);
   }
 
-  private async fencedNode(): Promise<NodeName | undefined> {
+  /**
+   * The node that lost the race for the reservation, once it shows: fenced,
+   * or the other node serving alone (each side sees the link go down after
+   * its own heartbeat timeout, so the winner may serve alone before the loser
+   * has noticed anything; until it does it can finish nothing that needs its
+   * partner).
+   */
+  private async splitLoser(): Promise<NodeName | undefined> {
     const dut = this.env.sim.dut;
-    const [a, b] = await Promise.all([dut.a_fenced_o.read(), dut.b_fenced_o.read()]);
-    if (a === 1n && b === 1n) throw this.scoreboard.fail('split brain: after a link-down exactly one node fences itself', 'both nodes fenced themselves');
-    return a === 1n ? 'a' : b === 1n ? 'b' : undefined;
+    const [aFenced, bFenced, aSolo, bSolo] = (await Promise.all([dut.a_fenced_o.read(), dut.b_fenced_o.read(), dut.a_solo_o.read(), dut.b_solo_o.read()])).map((bit) => bit === 1n);
+    if (aFenced && bFenced) throw this.scoreboard.fail('split brain: after a link-down exactly one node fences itself', 'both nodes fenced themselves');
+    if (aSolo && bSolo) throw this.scoreboard.fail('split brain: at most one node serves alone', 'both nodes serve alone');
+    if (aFenced || bSolo) return 'a';
+    if (bFenced || aSolo) return 'b';
+    return undefined;
   }
 
   private async takeoverUnderWay(): Promise<boolean> {
@@ -152,10 +172,15 @@ export class NodeFailures {
     return states.some((state) => state !== TAKEOVER_WATCH);
   }
 
-  /** The loser fenced itself: the winner's takeover is checked like a failover. */
+  /** The loser is out: the winner's takeover is checked like a failover, and the loser must fence itself. */
   private async fenced(loser: NodeName, moveProcesses: boolean): Promise<void> {
     const route = this.traffic.routes[loser];
+    const dut = this.env.sim.dut;
     this.counts.inDoubt += await failNode(this.env, this.scoreboard, loser, () => route.cut(), true);
+    const budget = 4 * linkTiming(this.env.config).heartbeatTimeout + 1000;
+    await expectWithin(this.scoreboard, dut[`${loser}_fenced_o`].waitFor(1, { clock: dut.clk_i, budget }), `split brain: the loser (${loser}) fences itself`);
+    // Its tables and memory go now: a message it was sending or taking is cut short here.
+    this.scoreboard.link.noteNodeDown(loser, this.env.sim.time('ns'));
     this.counts.fences++;
     this.counts.failovers++;
     this.traffic.adoptAllocations(loser, [...this.scoreboard.model.allocs.values()].filter((alloc) => alloc.node === loser));

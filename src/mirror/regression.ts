@@ -10,7 +10,7 @@ import { startSoon } from '../sim/task.js';
 import { ClockCycles } from '../sim/triggers.js';
 import type { MirrorParameters } from './design.js';
 import { mirrorDesign } from './design.js';
-import { MirrorEnv, mirrorConfig } from './env.js';
+import { linkTiming, MirrorEnv, mirrorConfig } from './env.js';
 import { FaultController, losesPartner, type FaultKind, type FaultMix } from './faults.js';
 import type { Scenario } from './scenarios.js';
 import { NodeFailures } from './node-failure.js';
@@ -84,9 +84,10 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         const phaseOps = options.phaseOps ?? Math.min(100, Math.max(10, Math.ceil(options.ops / 4)));
         for (let done = 0, phase = 1; done < options.ops; done += phaseOps, phase++) {
           const ops = Math.min(phaseOps, options.ops - done);
-          controller.start(faults);
-          await guarded(env, scoreboard, traffic.run(ops), ops * 3000, `phase ${phase}: ${ops} operations per node`);
-          await guarded(env, scoreboard, controller.finish(), 100_000, `phase ${phase}: a failed node's return`);
+          // Bursts far enough apart for a page-carrying frame to get through between them.
+          controller.start(faults, Math.max(300, 8 * linkTiming(config).frameCycles));
+          await guarded(env, scoreboard, traffic.run(ops), ops * (3000 + 40 * config.pageWords), `phase ${phase}: ${ops} operations per node`);
+          await guarded(env, scoreboard, controller.finish(), 100_000 + 64 * config.frames * config.pageWords, `phase ${phase}: a failed node's return`);
           await settle(env, scoreboard, `after phase ${phase}`);
           await scoreboard.checkpoint(`after phase ${phase}`);
         }

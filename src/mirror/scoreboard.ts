@@ -107,10 +107,11 @@ export class Scoreboard implements ProcessObserver {
   }
 
   response(node: NodeName, response: ProcResponse): void {
-    const lost = response.status === Status.PartnerDown || response.status === Status.PartnerTimeout;
-    if (this.down === node && lost && !this.model.isOutstanding(node, response.tag)) {
-      // A fenced node still refuses what reached it before its processes moved; those requests were given up at the takeover.
-      this.log.add({ time: this.now(), where: node, text: `late refusal of tag ${response.tag} (given up at the takeover): ${Status[response.status]}` });
+    if (this.down === node && !this.model.isOutstanding(node, response.tag)) {
+      // A node that lost the race still refuses what reached it before its processes moved (those requests were given up at the takeover), but it acknowledges nothing.
+      const acknowledged = response.status === Status.Ok || response.status === Status.Granted;
+      if (acknowledged) this.fail('split brain: the node that lost the race acknowledges nothing', `${node} answered tag ${response.tag} ${ProcOp[response.op]} pid${response.pid} guid=0x${response.guid.toString(16)}: ${Status[response.status]} after the other node took it over`);
+      this.log.add({ time: this.now(), where: node, text: `late answer of tag ${response.tag} (given up at the takeover): ${Status[response.status]}` });
       return;
     }
     this.counts.answers++;
