@@ -430,6 +430,7 @@ module memory_manager
   /* verilator lint_on UNUSEDSIGNAL */
 
   logic sides_quiet, nothing_in_flight;  // (worked out at the end)
+  logic tx_locked_q, tx_locked_d;        // a message is half-way onto the link (see the link mux)
 
   mm_takeover #(
     .NodeId    (NodeId),
@@ -441,7 +442,10 @@ module memory_manager
     .rst_ni           (rst_ni),
     .fail_i           (fail_i),
     .link_up_i        (link_up_i),
-    .quiet_i          (sides_quiet),
+    // Quiet, and no message of its own half-way onto the link (a long page's
+    // words still draining into a link that drops them): serving alone, the
+    // originator's words would go to the local answers instead.
+    .quiet_i          (sides_quiet && !tx_locked_q),
     .alloc_i          (alloc_q),
     .page_i           (page_view),
     .claim_o          (claim_o),
@@ -501,7 +505,9 @@ module memory_manager
   // Failback: the partner is back (link up) while this node serves alone and
   // has nothing in flight, everything destaged: rebuild the partner's tables.
   logic [14:0] other_counter;
-  assign resync_start = solo && link_up_i && nothing_in_flight && cache_clean_i;
+  logic resync_wanted;
+  assign resync_wanted = solo && link_up_i;
+  assign resync_start  = resync_wanted && nothing_in_flight && cache_clean_i;
   mm_resync #(
     .NodeId    (NodeId),
     .MaxAllocs (MaxAllocs),
@@ -565,9 +571,12 @@ module memory_manager
     .destage_pending_i   (destage_pending_q),
     .retry_i             (retry_queued),
     .solo_i              (solo),
-    // Held from the very cycle the resync starts: a queued request taken in
-    // that cycle would change the tables behind the resync's scan.
-    .hold_i              (tko_busy || resync_busy || resync_start),
+    // Held from the moment the partner is back (link up while serving
+    // alone): new work would keep the node from ever being quiet enough to
+    // start the resync (long pages keep the DMA busy back to back), and a
+    // queued request taken as the resync starts would change the tables
+    // behind its scan. Requests wait until the handback.
+    .hold_i              (tko_busy || resync_busy || resync_wanted),
     .own_counter_load_i  (part_handback),
     .own_counter_i       (part_handback_counter),
     .other_counter_o     (other_counter),
@@ -670,7 +679,6 @@ module memory_manager
   // answers; a message keeps the link until its last word.
   // ---------------------------------------------------------------------------
   logic tx_owner_q, tx_owner_d;   // 0 originator, 1 partner
-  logic tx_locked_q, tx_locked_d;
   logic part_to_link;
   assign part_to_link = part_out_valid && !part_to_inject;
   // This node's own messages: the originator's, or while serving alone the resync's.
