@@ -67,13 +67,23 @@ export class FaultController {
     if (kinds.length === 0) return;
     this.task = startSoon(async () => {
       const clock = this.sim.dut.clk_i;
+      // After an episode both nodes serve, mirrored, for a while before the next.
+      let elapsed = 0;
+      let calmUntil = 0;
       for (;;) {
-        await ClockCycles(clock, this.random.int(meanGap / 2, (meanGap * 3) / 2));
+        const gap = this.random.int(meanGap / 2, (meanGap * 3) / 2);
+        await ClockCycles(clock, gap);
+        elapsed += gap;
         const kind = this.random.pick(kinds);
         if (this.episodeHook(kind)) {
-          if (this.episode && !this.episode.done) continue;
+          if ((this.episode && !this.episode.done) || elapsed < calmUntil) continue;
           this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1);
-          this.episode = startSoon(this.episodeHook(kind)!, kind === 'fail' ? 'node failure' : 'link cut');
+          const run = this.episodeHook(kind)!;
+          const calm = this.random.int(10 * meanGap, 30 * meanGap);
+          this.episode = startSoon(async () => {
+            await run();
+            calmUntil = elapsed + calm;
+          }, kind === 'fail' ? 'node failure' : 'link cut');
         } else {
           await this.burst(kind);
         }
