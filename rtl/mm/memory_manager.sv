@@ -516,6 +516,7 @@ module memory_manager
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .start_i       (resync_start),
+    .link_up_i     (link_up_i),
     .busy_o        (resync_busy),
     .done_o        (resync_done),
     .alloc_i       (alloc_q),

@@ -11,6 +11,10 @@
 //   read per read owner and an allocate write for the write owner;
 //   last: the handback (sense request, what = 4, arg1 = the returning node's
 //   GUID counter), after which each node serves its own allocations again.
+// The link going down part-way abandons the resync (the message being sent
+// drains into the link, which drops it); the returning node drops what it
+// had received, and the resync starts over from the beginning once the link
+// is back.
 module mm_resync
   import mirrorsim_pkg::*;
   import mm_pkg::*;
@@ -24,6 +28,7 @@ module mm_resync
   input  logic             clk_i,
   input  logic             rst_ni,
   input  logic             start_i,        // serving alone, the partner is back, nothing in flight here
+  input  logic             link_up_i,
   output logic             busy_o,
   output logic             done_o,         // pulse: the partner has taken its allocations back
   input  alloc_entry_t     alloc_i [MaxAllocs],
@@ -40,7 +45,7 @@ module mm_resync
   input  msg_header_t      ans_header_i,
   output logic [31:0]      stat_errors_o    // answers other than ok (the partner refused something)
 );
-  typedef enum logic [2:0] {Idle, Slot, Page, Owner, NextPage, Handback, Send, Wait} state_e;
+  typedef enum logic [3:0] {Idle, Slot, Page, Owner, NextPage, Handback, Send, Wait, Abandon} state_e;
   state_e state_q, state_d, after_q, after_d;
   logic [SlotW-1:0]  slot_q, slot_d;
   logic [VpW-1:0]    page_q, page_d;
@@ -182,8 +187,18 @@ module mm_resync
         end
       end
 
+      // The link went down: let the message being sent finish into it (it drops it), then stop.
+      Abandon: begin
+        if (!emit_busy) state_d = Idle;
+      end
+
       default: state_d = Idle;
     endcase
+    if (!link_up_i && !(state_q inside {Idle, Abandon})) begin
+      emit_start = 1'b0;
+      done_o     = 1'b0;
+      state_d    = Abandon;
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

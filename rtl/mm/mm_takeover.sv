@@ -71,6 +71,7 @@ module mm_takeover
   state_e state_q, state_d;
   logic             was_up_q, was_up_d;
   logic             failed_q;
+  logic             rejoined_q;   // returned, and the link came up since: a resync may be arriving
   logic [SlotW-1:0] slot_q, slot_d;
   logic [VpW-1:0]   page_q, page_d;
   logic [31:0]      takeovers_q;
@@ -196,6 +197,10 @@ module mm_takeover
           lost_d   = 1'b0;
           was_up_d = 1'b1;
           state_d  = Watch;
+        end else if (rejoined_q && !link_up_i) begin
+          // The link went down part-way through the resync: what arrived of
+          // it is dropped (wiped, as a fence does) and the next one starts afresh.
+          state_d = Fenced;
         end
       end
 
@@ -220,7 +225,9 @@ module mm_takeover
       page_q      <= '0;
       takeovers_q <= '0;
       lost_q      <= 1'b0;
+      rejoined_q  <= 1'b0;
     end else begin
+      rejoined_q <= state_d == Returned && (rejoined_q || (state_q == Returned && link_up_i));
       lost_q   <= lost_d;
       state_q  <= state_d;
       was_up_q <= was_up_d;

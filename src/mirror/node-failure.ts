@@ -56,11 +56,12 @@ export async function failNode(env: MirrorEnv, scoreboard: Scoreboard, failed: N
  * Brings `failed` back (or, with `fenced`, heals the cut) and waits until
  * it is resynchronized and serves again; the scoreboard checks both nodes.
  */
-export async function restoreNode(env: MirrorEnv, scoreboard: Scoreboard, failed: NodeName, fenced = false): Promise<void> {
+export async function restoreNode(env: MirrorEnv, scoreboard: Scoreboard, failed: NodeName, fenced = false, meanwhile?: () => Promise<void>): Promise<void> {
   const dut = env.sim.dut;
   const survivor = otherNode(failed);
   if (fenced) dut.fault_cut_i.value = 0;
   else dut[`${failed}_fail_i`].value = 0;
+  await meanwhile?.();
   await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(0, { clock: dut.clk_i, budget: failbackBudget(env) }), `failback: ${survivor} resynchronizes ${failed} and hands it back`);
   await expectWithin(scoreboard, dut[`${failed}_returned_o`].waitFor(0, { clock: dut.clk_i, budget: 1000 }), `failback: ${failed} serves again`);
   await scoreboard.handback(failed);
@@ -72,13 +73,15 @@ export interface FailureCounts {
   /** Link cuts with both nodes alive, and how many of them ended with one node fenced (split brain). */
   cuts: number;
   fences: number;
+  /** Cuts made part-way through a resync (which then starts over). */
+  resyncCuts: number;
   /** Requests and data accesses of failed nodes left in doubt. */
   inDoubt: number;
 }
 
 /** Node failures at random times during random traffic. */
 export class NodeFailures {
-  readonly counts: FailureCounts = { failovers: 0, failbacks: 0, cuts: 0, fences: 0, inDoubt: 0 };
+  readonly counts: FailureCounts = { failovers: 0, failbacks: 0, cuts: 0, fences: 0, resyncCuts: 0, inDoubt: 0 };
 
   constructor(
     private readonly env: MirrorEnv,
@@ -99,7 +102,9 @@ export class NodeFailures {
     await ClockCycles(this.env.sim.dut.clk_i, this.random.int(...downCycles));
     // A returning node serves nobody until it is resynchronized: its processes finish what they are doing at the survivor and wait.
     await route.park();
-    await restoreNode(this.env, this.scoreboard, failed);
+    // Now and then the link is cut part-way through the resync, which must then start over.
+    const cutResync = this.random.chance(0.3) ? () => this.cutDuringResync(failed) : undefined;
+    await restoreNode(this.env, this.scoreboard, failed, false, cutResync);
     this.counts.failbacks++;
     route.moveTo(failed);
   }
@@ -150,6 +155,24 @@ export class NodeFailures {
     this.traffic.routes[loser].moveTo(loser);
   }
 
+  /** Cuts the link once the survivor's resync of `returning` is under way, for long enough to take it down, then heals it. */
+  private async cutDuringResync(returning: NodeName): Promise<void> {
+    const dut = this.env.sim.dut;
+    const resync = this.env.sim.signal(`u_node_${otherNode(returning)}.u_mm.u_resync.state_q`);
+    for (let waited = 0; (await resync.readNumber()) === RESYNC_IDLE; waited += FENCE_POLL) {
+      if (waited > failbackBudget(this.env)) return; // (the watchdog of the handback will say why)
+      await ClockCycles(dut.clk_i, FENCE_POLL);
+    }
+    await ClockCycles(dut.clk_i, this.random.int(0, 4 * linkTiming(this.env.config).frameCycles));
+    this.counts.resyncCuts++;
+    this.scoreboard.link.noteLinkDown();
+    dut.fault_cut_i.value = 1;
+    await ClockCycles(dut.clk_i, this.random.int(2, 6) * linkTiming(this.env.config).heartbeatTimeout);
+    dut.fault_cut_i.value = 0;
+    // The returning node dropped what it had received: a message it was taking is cut short.
+    this.scoreboard.link.noteNodeDown(returning, this.env.sim.time('ns'));
+  }
+
   /**
    * The node that lost the race for the reservation, once it shows: fenced,
    * or the other node serving alone (each side sees the link go down after
@@ -192,5 +215,6 @@ export class NodeFailures {
 const FENCE_POLL = 8;
 /** Cycles a cut may take to settle after it heals (the link back up, or a fence). */
 const CUT_SETTLE_BUDGET = 20_000;
-/** mm_takeover's idle state (state_e). */
+/** mm_takeover's and mm_resync's idle states (state_e). */
 const TAKEOVER_WATCH = 0;
+const RESYNC_IDLE = 0;

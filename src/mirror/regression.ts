@@ -46,6 +46,8 @@ export interface RunResult {
   /** Link cuts with both nodes alive, and those that ended with one node fenced. */
   cuts: number;
   fences: number;
+  /** Cuts made part-way through a resync (which then starts over). */
+  resyncCuts: number;
   /** Requests and data accesses a failure left in doubt (each checked all or nothing at the takeover). */
   inDoubt: number;
   /** Pointer operations the failed nodes' processes did on the survivor. */
@@ -124,6 +126,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         failovers: failures.counts.failovers,
         cuts: failures.counts.cuts,
         fences: failures.counts.fences,
+        resyncCuts: failures.counts.resyncCuts,
         failbacks: failures.counts.failbacks,
         inDoubt: failures.counts.inDoubt,
         servedBySurvivor: traffic.stats.servedBySurvivor,

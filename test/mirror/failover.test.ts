@@ -209,3 +209,57 @@ simTest('serving alone, an allocation for the failed node\'s process gets disk b
   expect((await disk.readAll(diskBlockWord(env.config, 0, slot(g), 0), words)).map(Number)).toEqual(first);
   expect((await disk.readAll(diskBlockWord(env.config, 0, slot(next.guid), 0), words)).map(Number)).toEqual(second);
 });
+
+simTest('failback with the link cut part-way through the resync: the returning node drops what it got, the resync starts over, both mirror', async ({ sim, random }) => {
+  const env = await MirrorEnv.start(sim);
+  const dut = sim.dut;
+  const [a, b] = [env.processes.a, env.processes.b];
+  const words = env.config.pageWords;
+  const page = () => Array.from({ length: words }, () => random.int(0, 0xffff_ffff));
+  const writePage = async (agent: typeof a, pid: number, guid: number, index: number, data: number[]) => {
+    expect((await agent.getWrite(pid, guid, index)).status).toBe(Status.Ok);
+    for (let offset = 0; offset < words; offset++) await agent.access({ write: true, pid, guid, page: index, offset, wdata: data[offset] });
+    expect((await agent.releasePointer(pid, guid, index)).status).toBe(Status.Ok);
+  };
+  const [first, second] = [page(), page()];
+  const g = (await a.allocate(1, 3)).guid;
+  await writePage(a, 1, g, 0, first);
+  const h = (await b.allocate(2, 2)).guid;
+  expect((await b.getRead(2, h, 1)).status).toBe(Status.Ok);
+  await env.quiesce();
+  dut.a_fail_i.value = 1;
+  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  await writePage(b, 1, g, 1, second);
+  await env.quiesce();
+
+  // A returns; once B's resync has sent a few messages, the link is cut.
+  dut.a_fail_i.value = 0;
+  const resync = sim.signal('u_node_b.u_mm.u_resync.state_q');
+  const sent = sim.signal('u_node_b.u_mm.u_resync.tag_q');
+  const tagBefore = await sent.readNumber();
+  await sent.waitFor((tagBefore + 2) & 0xff, { clock: dut.clk_i, budget: 20_000 });
+  expect(await resync.readNumber()).not.toBe(0);
+  expect((await env.views.a.state()).allocs.length).toBeGreaterThan(0); // A holds part of the resync
+  dut.fault_cut_i.value = 1;
+  await dut.b_link_up_o.waitFor(0, { clock: dut.clk_i, budget: 2000 });
+  await dut.a_link_up_o.waitFor(0, { clock: dut.clk_i, budget: 2000 });
+  await resync.waitFor(0, { clock: dut.clk_i, budget: 1000 });
+  await ClockCycles(dut.clk_i, 50);
+  // The resync is abandoned; A dropped what it had, and both still wait for a complete one.
+  expect(Number(await dut.b_solo_o.value)).toBe(1);
+  expect(Number(await dut.a_returned_o.value)).toBe(1);
+  expect((await env.views.a.state()).allocs).toEqual([]);
+  // B serves its processes meanwhile.
+  expect((await b.releasePointer(2, h, 1)).status).toBe(Status.Ok);
+
+  dut.fault_cut_i.value = 0;
+  await dut.a_returned_o.waitFor(0, { clock: dut.clk_i, budget: 40_000 });
+  await dut.b_solo_o.waitFor(0, { clock: dut.clk_i, budget: 1000 });
+  await env.quiesce();
+  await expectMirrored(env);
+  const sa = await env.views.a.state();
+  expect(await env.views.a.frame(sa.pages.get(g)![0]!.frame)).toEqual(first);
+  expect(await env.views.a.frame(sa.pages.get(g)![1]!.frame)).toEqual(second);
+  expect(Number(await dut.u_node_b.u_mm.stat_resync_errors.value)).toBe(0);
+  expect((await a.getRead(1, g, 1)).status).toBe(Status.Ok);
+});
