@@ -150,7 +150,8 @@ export class NodeFailures {
       // Fenced as the cut healed: the loser's processes wait for the handback.
       await this.fenced(loser, false);
     }
-    await restoreNode(this.env, this.scoreboard, loser, true);
+    const cutResync = this.random.chance(0.3) ? () => this.cutDuringResync(loser) : undefined;
+    await restoreNode(this.env, this.scoreboard, loser, true, cutResync);
     this.counts.failbacks++;
     this.traffic.routes[loser].moveTo(loser);
   }
@@ -163,7 +164,7 @@ export class NodeFailures {
       if (waited > failbackBudget(this.env)) return; // (the watchdog of the handback will say why)
       await ClockCycles(dut.clk_i, FENCE_POLL);
     }
-    await ClockCycles(dut.clk_i, this.random.int(0, 4 * linkTiming(this.env.config).frameCycles));
+    await ClockCycles(dut.clk_i, this.random.int(1, 4 * linkTiming(this.env.config).frameCycles));
     this.counts.resyncCuts++;
     this.scoreboard.link.noteLinkDown();
     dut.fault_cut_i.value = 1;
