@@ -4,7 +4,7 @@
 // both nodes' own tables, frames and the shared disk.
 import { MirrorsimError } from '../errors.js';
 import type { Simulator } from '../sim/simulator.js';
-import { ownerOf, ProcOp, Status, type DataRequest, type ProcRequest, type ProcResponse } from './encoding.js';
+import { ProcOp, Status, type DataRequest, type ProcRequest, type ProcResponse } from './encoding.js';
 import { diskBlockWord, type MirrorConfig } from './env.js';
 import type { LinkMonitor } from './link-monitor.js';
 import { ReferenceModel, type ModelAlloc, type ModelPage } from './model.js';
@@ -89,7 +89,7 @@ export class Scoreboard implements ProcessObserver {
 
   private recent(): string {
     return ['a', 'b', 'a->b', 'b->a']
-      .map((where) => `last on ${where}:\n${TransactionLog.format(this.log.tail(Number(process.env.LOG_TAIL ?? 8), where)) || '  (nothing)'}`)
+      .map((where) => `last on ${where}:\n${TransactionLog.format(this.log.tail(8, where)) || '  (nothing)'}`)
       .join('\n');
   }
 
