@@ -7,7 +7,7 @@
 import { guidNode, ownerOf, ProcOp, type ProcRequest } from './encoding.js';
 import { ModelMismatch, type ModelAlloc, type ModelPage, type ReferenceModel } from './model.js';
 import { matches } from './page-words.js';
-import { nodeId, type NodeName, type NodeState, type PageEntry } from './state.js';
+import { nodeId, nodeNamed, type NodeName, type NodeState, type PageEntry } from './state.js';
 
 interface Takeover {
   model: ReferenceModel;
@@ -65,7 +65,7 @@ function adoptAllocations({ model, failed, survivor, state, where }: Takeover, a
       return new ModelMismatch('failover: the takeover adopts only allocations that were asked for', `${where}: ${survivor} holds allocation 0x${entry.guid.toString(16)} (${entry.pages} pages, owner ${entry.owner}) that no answer or request in flight accounts for`);
     }
     const [request] = allocating.splice(index, 1);
-    model.addAllocation(entry.guid, guidNode(entry.guid) === 0 ? 'a' : 'b', request!, entry.owner);
+    model.addAllocation(entry.guid, nodeNamed(guidNode(entry.guid)), request!, entry.owner);
   }
   return undefined;
 }

@@ -8,7 +8,7 @@
 // words of a page's current writer.
 import { guidNode, ownerOf, ProcOp, Status, type ProcRequest, type ProcResponse } from './encoding.js';
 import { pageDifference } from './page-words.js';
-import { nodeId, type NodeName, type NodeState } from './state.js';
+import { nodeId, nodeNamed, type NodeName, type NodeState } from './state.js';
 
 export interface ModelConfig {
   pageWords: number;
@@ -237,7 +237,7 @@ export class ReferenceModel {
     if (guidNode(response.guid) !== home) return new ModelMismatch('tables: a GUID carries its originating node', `${what}: GUID 0x${response.guid.toString(16)}`);
     if (this.allocs.has(response.guid)) return new ModelMismatch('tables: GUIDs are unique', `${what}: GUID 0x${response.guid.toString(16)} is already allocated`);
     if (this.allocs.size >= this.config.maxAllocs) return new ModelMismatch('space: no more allocations than table slots', `${what}: ${this.allocs.size} allocations already`);
-    this.addAllocation(response.guid, home === 0 ? 'a' : 'b', request, ownerOf(home, request.pid));
+    this.addAllocation(response.guid, nodeNamed(home), request, ownerOf(home, request.pid));
     return undefined;
   }
 

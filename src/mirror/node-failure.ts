@@ -8,7 +8,7 @@
 // survivor and back.
 import type { Random } from '../sim/random.js';
 import { ClockCycles } from '../sim/triggers.js';
-import { linkTiming, type MirrorEnv } from './env.js';
+import { linkTiming, type MirrorConfig, type MirrorEnv } from './env.js';
 import type { Scoreboard } from './scoreboard.js';
 import { otherNode, type NodeName } from './state.js';
 import type { Traffic } from './traffic.js';
@@ -18,11 +18,11 @@ import type { Traffic } from './traffic.js';
  * out the partner, up to eight page times), and the returning node to be
  * resynchronized (every page destaged, then paged in from the disk).
  */
-function takeoverBudget(env: MirrorEnv): number {
-  return 10_000 + 16 * env.config.pageWords;
+function takeoverBudget(config: MirrorConfig): number {
+  return 10_000 + 16 * config.pageWords;
 }
-function failbackBudget(env: MirrorEnv): number {
-  return 60_000 + 64 * env.config.frames * env.config.pageWords;
+export function failbackBudget(config: MirrorConfig): number {
+  return 60_000 + 64 * config.frames * config.pageWords;
 }
 
 async function expectWithin(scoreboard: Scoreboard, wait: PromiseLike<unknown>, what: string): Promise<void> {
@@ -46,7 +46,7 @@ export async function failNode(env: MirrorEnv, scoreboard: Scoreboard, failed: N
   if (!fenced) dut[`${failed}_fail_i`].value = 1;
   scoreboard.nodeDown(failed);
   onDown();
-  await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(1, { clock: dut.clk_i, budget: takeoverBudget(env) }), `failover: ${survivor} takes ${failed} over`);
+  await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(1, { clock: dut.clk_i, budget: takeoverBudget(env.config) }), `failover: ${survivor} takes ${failed} over`);
   const inDoubt = await scoreboard.takeover(failed);
   const dropped = env.processes[failed].abandon();
   return Math.max(inDoubt.length, dropped.requests) + dropped.accesses;
@@ -62,7 +62,7 @@ export async function restoreNode(env: MirrorEnv, scoreboard: Scoreboard, failed
   if (fenced) dut.fault_cut_i.value = 0;
   else dut[`${failed}_fail_i`].value = 0;
   await meanwhile?.();
-  await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(0, { clock: dut.clk_i, budget: failbackBudget(env) }), `failback: ${survivor} resynchronizes ${failed} and hands it back`);
+  await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(0, { clock: dut.clk_i, budget: failbackBudget(env.config) }), `failback: ${survivor} resynchronizes ${failed} and hands it back`);
   await expectWithin(scoreboard, dut[`${failed}_returned_o`].waitFor(0, { clock: dut.clk_i, budget: 1000 }), `failback: ${failed} serves again`);
   await scoreboard.handback(failed);
 }
@@ -93,20 +93,36 @@ export class NodeFailures {
   /** Fails a random node now, keeps it down for a while, and brings it back; resolves once it serves again. */
   async failAndReturn(downCycles: [number, number] = [500, 6000]): Promise<void> {
     const failed = this.random.pick(['a', 'b'] as const);
-    const route = this.traffic.routes[failed];
-    this.counts.inDoubt += await failNode(this.env, this.scoreboard, failed, () => route.cut());
-    this.counts.failovers++;
-    const home = [...this.scoreboard.model.allocs.values()].filter((alloc) => alloc.node === failed);
-    this.traffic.adoptAllocations(failed, home);
-    route.moveTo(otherNode(failed));
+    await this.takeOver(failed, false);
+    this.traffic.routes[failed].moveTo(otherNode(failed));
     await ClockCycles(this.env.sim.dut.clk_i, this.random.int(...downCycles));
     // A returning node serves nobody until it is resynchronized: its processes finish what they are doing at the survivor and wait.
-    await route.park();
-    // Now and then the link is cut part-way through the resync, which must then start over.
-    const cutResync = this.random.chance(0.3) ? () => this.cutDuringResync(failed) : undefined;
-    await restoreNode(this.env, this.scoreboard, failed, false, cutResync);
+    await this.traffic.routes[failed].park();
+    await this.giveBack(failed, false);
+  }
+
+  /**
+   * `node` is out (failed, or fenced): the survivor's takeover is checked,
+   * the node's processes are cut off and own what the survivor's table holds
+   * for them (they wait until moved).
+   */
+  private async takeOver(node: NodeName, fenced: boolean): Promise<void> {
+    const route = this.traffic.routes[node];
+    this.counts.inDoubt += await failNode(this.env, this.scoreboard, node, () => route.cut(), fenced);
+    this.counts.failovers++;
+    this.traffic.adoptAllocations(node, [...this.scoreboard.model.allocs.values()].filter((alloc) => alloc.node === node));
+  }
+
+  /**
+   * Brings `node` back (or heals the cut) and waits for its handback; now and
+   * then the link is cut part-way through the resync, which must then start
+   * over. The node's processes go home.
+   */
+  private async giveBack(node: NodeName, fenced: boolean): Promise<void> {
+    const cutResync = this.random.chance(0.3) ? () => this.cutDuringResync(node) : undefined;
+    await restoreNode(this.env, this.scoreboard, node, fenced, cutResync);
     this.counts.failbacks++;
-    route.moveTo(failed);
+    this.traffic.routes[node].moveTo(node);
   }
 
   /**
@@ -150,10 +166,7 @@ export class NodeFailures {
       // Fenced as the cut healed: the loser's processes wait for the handback.
       await this.fenced(loser, false);
     }
-    const cutResync = this.random.chance(0.3) ? () => this.cutDuringResync(loser) : undefined;
-    await restoreNode(this.env, this.scoreboard, loser, true, cutResync);
-    this.counts.failbacks++;
-    this.traffic.routes[loser].moveTo(loser);
+    await this.giveBack(loser, true);
   }
 
   /** Cuts the link once the survivor's resync of `returning` is under way, for long enough to take it down, then heals it. */
@@ -161,7 +174,7 @@ export class NodeFailures {
     const dut = this.env.sim.dut;
     const resync = this.env.sim.signal(`u_node_${otherNode(returning)}.u_mm.u_resync.state_q`);
     for (let waited = 0; (await resync.readNumber()) === RESYNC_IDLE; waited += FENCE_POLL) {
-      if (waited > failbackBudget(this.env)) return; // (the watchdog of the handback will say why)
+      if (waited > failbackBudget(this.env.config)) return; // (the watchdog of the handback will say why)
       await ClockCycles(dut.clk_i, FENCE_POLL);
     }
     await ClockCycles(dut.clk_i, this.random.int(1, 4 * linkTiming(this.env.config).frameCycles));
@@ -198,17 +211,14 @@ export class NodeFailures {
 
   /** The loser is out: the winner's takeover is checked like a failover, and the loser must fence itself. */
   private async fenced(loser: NodeName, moveProcesses: boolean): Promise<void> {
-    const route = this.traffic.routes[loser];
     const dut = this.env.sim.dut;
-    this.counts.inDoubt += await failNode(this.env, this.scoreboard, loser, () => route.cut(), true);
+    await this.takeOver(loser, true);
     const budget = 4 * linkTiming(this.env.config).heartbeatTimeout + 1000;
     await expectWithin(this.scoreboard, dut[`${loser}_fenced_o`].waitFor(1, { clock: dut.clk_i, budget }), `split brain: the loser (${loser}) fences itself`);
     // Its tables and memory go now: a message it was sending or taking is cut short here.
     this.scoreboard.link.noteNodeDown(loser, this.env.sim.time('ns'));
     this.counts.fences++;
-    this.counts.failovers++;
-    this.traffic.adoptAllocations(loser, [...this.scoreboard.model.allocs.values()].filter((alloc) => alloc.node === loser));
-    if (moveProcesses) route.moveTo(otherNode(loser));
+    if (moveProcesses) this.traffic.routes[loser].moveTo(otherNode(loser));
   }
 }
 

@@ -13,7 +13,7 @@ import { mirrorDesign } from './design.js';
 import { linkTiming, MirrorEnv, mirrorConfig } from './env.js';
 import { FaultController, losesPartner, type FaultKind, type FaultMix } from './faults.js';
 import type { Scenario } from './scenarios.js';
-import { NodeFailures } from './node-failure.js';
+import { failbackBudget, NodeFailures, type FailureCounts } from './node-failure.js';
 import { InvariantViolation, type Scoreboard } from './scoreboard.js';
 import { Traffic } from './traffic.js';
 
@@ -33,7 +33,7 @@ export interface RunOptions {
   phaseOps?: number;
 }
 
-export interface RunResult {
+export interface RunResult extends FailureCounts {
   seed: number;
   scenario: string;
   faults: FaultMix;
@@ -41,15 +41,6 @@ export interface RunResult {
   messages: Map<string, number>;
   retransmissions: number;
   injected: Map<FaultKind, number>;
-  failovers: number;
-  failbacks: number;
-  /** Link cuts with both nodes alive, and those that ended with one node fenced. */
-  cuts: number;
-  fences: number;
-  /** Cuts made part-way through a resync (which then starts over). */
-  resyncCuts: number;
-  /** Requests and data accesses a failure left in doubt (each checked all or nothing at the takeover). */
-  inDoubt: number;
   /** Pointer operations the failed nodes' processes did on the survivor. */
   servedBySurvivor: number;
   checkpoints: number;
@@ -89,7 +80,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
           // Bursts far enough apart for a page-carrying frame to get through between them.
           controller.start(faults, Math.max(300, 8 * linkTiming(config).frameCycles));
           await guarded(env, scoreboard, traffic.run(ops), ops * (3000 + 40 * config.pageWords), `phase ${phase}: ${ops} operations per node`);
-          await guarded(env, scoreboard, controller.finish(), 100_000 + 64 * config.frames * config.pageWords, `phase ${phase}: a failed node's return`);
+          await guarded(env, scoreboard, controller.finish(), failbackBudget(config) + 40_000, `phase ${phase}: a failed node's return`);
           await settle(env, scoreboard, `after phase ${phase}`);
           await scoreboard.checkpoint(`after phase ${phase}`);
         }
@@ -123,12 +114,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         messages: scoreboard.link.countsByType(),
         retransmissions,
         injected: controller.injected,
-        failovers: failures.counts.failovers,
-        cuts: failures.counts.cuts,
-        fences: failures.counts.fences,
-        resyncCuts: failures.counts.resyncCuts,
-        failbacks: failures.counts.failbacks,
-        inDoubt: failures.counts.inDoubt,
+        ...failures.counts,
         servedBySurvivor: traffic.stats.servedBySurvivor,
         checkpoints: scoreboard.counts.checkpoints,
         pagesCompared: scoreboard.counts.pagesCompared,

@@ -66,6 +66,11 @@ export function nodeId(node: NodeName): number {
   return node === 'a' ? 0 : 1;
 }
 
+/** The node with this id (the top bit of its GUIDs and owners). */
+export function nodeNamed(id: number): NodeName {
+  return id === 0 ? 'a' : 'b';
+}
+
 /** The node's partner. */
 export function otherNode(node: NodeName): NodeName {
   return node === 'a' ? 'b' : 'a';

@@ -17,6 +17,7 @@ import type { Simulator } from '../../src/sim/simulator.js';
 import type { Random } from '../../src/sim/random.js';
 import { ValueChange } from '../../src/sim/triggers.js';
 import { createSimTest } from '../../src/vitest/sim-test.js';
+import { randomPage, writePage } from './mirror-checks.js';
 
 const simTest = createSimTest({ design: mirrorDesign() });
 
@@ -58,7 +59,8 @@ const FLOWS = {
     prepare: async ({ env, guid }, random) => {
       const a = env.processes.a;
       expect((await a.getWrite(1, guid, 0)).status).toBe(Status.Ok);
-      for (let offset = 0; offset < env.config.pageWords; offset++) await a.access({ write: true, pid: 1, guid, page: 0, offset, wdata: random.int(0, 0xffff_ffff) });
+      const words = randomPage(env, random);
+      for (let offset = 0; offset < words.length; offset++) await a.access({ write: true, pid: 1, guid, page: 0, offset, wdata: words[offset] });
     },
     start: ({ env, guid }) => void env.processes.a.releasePointer(1, guid, 0),
   },
@@ -89,9 +91,7 @@ async function failAt(sim: Simulator, random: Random, flow: Flow, victim: NodeNa
   const scoreboard: Scoreboard = await env.attachScoreboard({ partnerLoss: true });
   const a = env.processes.a;
   const guid = (await a.allocate(1, 2)).guid;
-  expect((await a.getWrite(1, guid, 0)).status).toBe(Status.Ok);
-  for (let offset = 0; offset < env.config.pageWords; offset++) await a.access({ write: true, pid: 1, guid, page: 0, offset, wdata: random.int(0, 0xffff_ffff) });
-  expect((await a.releasePointer(1, guid, 0)).status).toBe(Status.Ok);
+  await writePage(a, 1, guid, 0, randomPage(env, random));
   await env.quiesce();
   await scoreboard.checkpoint('set up');
   await flow.prepare?.({ env, guid }, random);

@@ -4,9 +4,9 @@
 import { expect } from 'vitest';
 import { mirrorDesign } from '../../src/mirror/design.js';
 import { diskBlockWord, MirrorEnv } from '../../src/mirror/env.js';
-import { otherNode } from '../../src/mirror/state.js';
-import { expectMirrored } from './mirror-checks.js';
-import { Status, ownerOf } from '../../src/mirror/encoding.js';
+import { nodeNamed, otherNode } from '../../src/mirror/state.js';
+import { expectMirrored, randomPage, writePage } from './mirror-checks.js';
+import { guidNode, Status, ownerOf } from '../../src/mirror/encoding.js';
 import { ClockCycles } from '../../src/sim/triggers.js';
 import { createSimTest } from '../../src/vitest/sim-test.js';
 
@@ -121,7 +121,7 @@ simTest('split brain: with the link cut and both alive, exactly one node wins th
   await dut[`${loser}_fenced_o`].waitFor(0, { clock: dut.clk_i, budget: 20_000 });
   await dut[`${winner}_solo_o`].waitFor(0, { clock: dut.clk_i, budget: 1000 });
   await env.quiesce();
-  const home = (guid: number) => env.processes[guid >> 15 ? 'b' : 'a'];
+  const home = (guid: number) => env.processes[nodeNamed(guidNode(guid))];
   expect((await home(gb).getRead(2, gb, 0)).status).toBe(Status.Ok);
   expect((await home(gb).access({ write: false, pid: 2, guid: gb, page: 0, offset: 1 })).rdata).toBe(77);
   expect((await home(ga).getWrite(0, ga, 0)).status).toBe(Status.Ok);
@@ -131,13 +131,9 @@ simTest('failback: A returns, B rebuilds A\'s tables and pages from its own, han
   const env = await MirrorEnv.start(sim);
   const dut = sim.dut;
   const [a, b] = [env.processes.a, env.processes.b];
-  const words = env.config.pageWords;
-  const page = () => Array.from({ length: words }, () => random.int(0, 0xffff_ffff));
-  const first = page();
+  const first = randomPage(env, random);
   const g = (await a.allocate(1, 3)).guid;
-  expect((await a.getWrite(1, g, 0)).status).toBe(Status.Ok);
-  for (let offset = 0; offset < words; offset++) await a.access({ write: true, pid: 1, guid: g, page: 0, offset, wdata: first[offset] });
-  expect((await a.releasePointer(1, g, 0)).status).toBe(Status.Ok);
+  await writePage(a, 1, g, 0, first);
   const h = (await b.allocate(2, 2)).guid;
   expect((await b.getRead(2, h, 1)).status).toBe(Status.Ok);
   await env.quiesce();
@@ -145,10 +141,8 @@ simTest('failback: A returns, B rebuilds A\'s tables and pages from its own, han
   dut.a_fail_i.value = 1;
   await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
   // While A is down its processes work at B: a written page, a read pointer held across the failback.
-  const second = page();
-  expect((await b.getWrite(1, g, 1)).status).toBe(Status.Ok);
-  for (let offset = 0; offset < words; offset++) await b.access({ write: true, pid: 1, guid: g, page: 1, offset, wdata: second[offset] });
-  expect((await b.releasePointer(1, g, 1)).status).toBe(Status.Ok);
+  const second = randomPage(env, random);
+  await writePage(b, 1, g, 1, second);
   expect((await b.getRead(3, g, 0)).status).toBe(Status.Ok);
 
   dut.a_fail_i.value = 0;
@@ -183,23 +177,17 @@ simTest('serving alone, an allocation for the failed node\'s process gets disk b
   const dut = sim.dut;
   const [a, b] = [env.processes.a, env.processes.b];
   const words = env.config.pageWords;
-  const page = () => Array.from({ length: words }, () => random.int(0, 0xffff_ffff));
-  const writePage = async (agent: typeof a, pid: number, guid: number, data: number[]) => {
-    expect((await agent.getWrite(pid, guid, 0)).status).toBe(Status.Ok);
-    for (let offset = 0; offset < words; offset++) await agent.access({ write: true, pid, guid, page: 0, offset, wdata: data[offset] });
-    expect((await agent.releasePointer(pid, guid, 0)).status).toBe(Status.Ok);
-  };
-  const first = page();
+  const first = randomPage(env, random);
   const g = (await a.allocate(1, 1)).guid;
-  await writePage(a, 1, g, first);
+  await writePage(a, 1, g, 0, first);
   await env.quiesce();
   dut.a_fail_i.value = 1;
   await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
   // A's process 2 allocates at B: the new allocation is A's, beside A's first one in B's table.
-  const second = page();
+  const second = randomPage(env, random);
   const next = await b.allocate(2, 1, { home: 0 });
   expect(next.status).toBe(Status.Ok);
-  await writePage(b, 2, next.guid, second);
+  await writePage(b, 2, next.guid, 0, second);
   await env.quiesce();
   const allocs = (await env.views.b.state()).allocs;
   const slot = (guid: number) => allocs.find((alloc) => alloc.guid === guid)!.origSlot;
@@ -214,14 +202,7 @@ simTest('failback with the link cut part-way through the resync: the returning n
   const env = await MirrorEnv.start(sim);
   const dut = sim.dut;
   const [a, b] = [env.processes.a, env.processes.b];
-  const words = env.config.pageWords;
-  const page = () => Array.from({ length: words }, () => random.int(0, 0xffff_ffff));
-  const writePage = async (agent: typeof a, pid: number, guid: number, index: number, data: number[]) => {
-    expect((await agent.getWrite(pid, guid, index)).status).toBe(Status.Ok);
-    for (let offset = 0; offset < words; offset++) await agent.access({ write: true, pid, guid, page: index, offset, wdata: data[offset] });
-    expect((await agent.releasePointer(pid, guid, index)).status).toBe(Status.Ok);
-  };
-  const [first, second] = [page(), page()];
+  const [first, second] = [randomPage(env, random), randomPage(env, random)];
   const g = (await a.allocate(1, 3)).guid;
   await writePage(a, 1, g, 0, first);
   const h = (await b.allocate(2, 2)).guid;

@@ -1,7 +1,23 @@
-// Checks the failover tests share: both nodes' tables, locks and pages agree.
+// What the failover tests share: writing whole pages, and the check that
+// both nodes' tables, locks and pages agree.
 import { expect } from 'vitest';
+import { Status } from '../../src/mirror/encoding.js';
 import type { MirrorEnv } from '../../src/mirror/env.js';
+import type { ProcessAgent } from '../../src/mirror/process-agent.js';
 import type { NodeName, NodeState } from '../../src/mirror/state.js';
+import type { Random } from '../../src/sim/random.js';
+
+/** A page's worth of random words. */
+export function randomPage(env: MirrorEnv, random: Random): number[] {
+  return Array.from({ length: env.config.pageWords }, () => random.int(0, 0xffff_ffff));
+}
+
+/** Takes the write pointer of a page, writes `data` into it word by word and releases it (each answered ok). */
+export async function writePage(agent: ProcessAgent, pid: number, guid: number, page: number, data: readonly number[]): Promise<void> {
+  expect((await agent.getWrite(pid, guid, page)).status).toBe(Status.Ok);
+  for (let offset = 0; offset < data.length; offset++) await agent.access({ write: true, pid, guid, page, offset, wdata: data[offset] });
+  expect((await agent.releasePointer(pid, guid, page)).status).toBe(Status.Ok);
+}
 
 export async function frameOf(env: MirrorEnv, node: NodeName, state: NodeState, guid: number, page: number): Promise<number[] | undefined> {
   const entry = state.pages.get(guid)?.[page];
