@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import { createSimTest } from '../../src/vitest/sim-test.js';
 import { mirrorDesign } from '../../src/mirror/design.js';
-import { diskBlockWord, MirrorEnv } from '../../src/mirror/env.js';
+import { diskBlockWord, linkTiming, MirrorEnv } from '../../src/mirror/env.js';
 import { MsgType, Status, ownerOf } from '../../src/mirror/encoding.js';
 import { ClockCycles } from '../../src/sim/triggers.js';
 import { startSoon } from '../../src/sim/task.js';
@@ -164,7 +164,21 @@ simTest('the host as originating partner: each message answered as Fig. 10 says'
 simTest('lossy link: drops, corruption and delay are retransmitted and the pages still mirror', async ({ sim, random }) => {
   const env = await MirrorEnv.start(sim);
   const dut = sim.dut;
-  // Short bursts of each fault, in both directions, while the operations run.
+  const a = env.processes.a;
+  const { guid, status } = await a.allocate(0, 2);
+  expect(status).toBe(Status.Ok);
+  // First a loss that cannot miss: A's lock request leaves while every frame
+  // towards B is dropped, so its answer can only come by a retransmission.
+  // (A random burst may hit only heartbeats and acknowledgements, which a
+  // later frame makes good without one.) The window is shorter than the
+  // heartbeat timeout, so the link stays up.
+  dut.fault_drop_ab_i.value = 1;
+  const lock = a.getWrite(0, guid, 0);
+  await ClockCycles(dut.clk_i, 3 * linkTiming(env.config).frameCycles);
+  dut.fault_drop_ab_i.value = 0;
+  expect((await lock).status).toBe(Status.Ok);
+  expect(Number(await dut.u_link.stat_retx_ab_o.value)).toBeGreaterThan(0);
+  // Then short bursts of each fault, in both directions, while the operations run.
   const faults = startSoon(async () => {
     const kinds = [dut.fault_drop_ab_i, dut.fault_drop_ba_i, dut.fault_corrupt_ab_i, dut.fault_corrupt_ba_i];
     for (;;) {
@@ -176,10 +190,6 @@ simTest('lossy link: drops, corruption and delay are retransmitted and the pages
       fault.value = 0;
     }
   }, 'fault bursts');
-  const a = env.processes.a;
-  const { guid, status } = await a.allocate(0, 2);
-  expect(status).toBe(Status.Ok);
-  expect((await a.getWrite(0, guid, 0)).status).toBe(Status.Ok);
   const data = Array.from({ length: env.config.pageWords }, () => random.int(0, 0xffff_ffff));
   for (let offset = 0; offset < data.length; offset++) await a.access({ write: true, pid: 0, guid, page: 0, offset, wdata: data[offset] });
   expect((await a.releasePointer(0, guid, 0)).status).toBe(Status.Ok);
