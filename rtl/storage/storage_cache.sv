@@ -14,9 +14,12 @@
 // - A read of a block that is dirty here returns the cached (newest) data.
 // - Replacement: an invalid line if any, else the least recently used one.
 // - Blocks of the other node's allocations (top block bit != NodeId) are
-//   only ever written by that node, through its own cache: a line of one here
+//   written by that node, through its own cache: a clean line of one here
 //   could go stale. They are never read ahead, and the line a read of one
 //   filled is dropped once the read is served, so each such read goes to disk.
+//   This node writes them only while it serves alone for the other (a
+//   takeover); such a line is the newest copy while dirty and is dropped once
+//   it is on disk, so after the handback the owner's writes are what it reads.
 // - invalidate_i drops every line without writing back (a failed node's cache
 //   is lost); it waits for the transactions in flight (docs/rtl-storage.md).
 //
@@ -493,7 +496,10 @@ module storage_cache
       ra_d[hit_line] = 1'b0;
       rank_d         = touch(rank_d, hit_line);
     end
-    if (ev_wb_done) dirty_d[dn_line_q] = 1'b0;
+    if (ev_wb_done) begin
+      dirty_d[dn_line_q] = 1'b0;
+      if (foreign(tag_q[dn_line_q])) valid_d[dn_line_q] = 1'b0;
+    end
     if (ev_rd_drop) valid_d[up_line_q] = 1'b0;
     if (inv_apply) begin
       valid_d = '0;

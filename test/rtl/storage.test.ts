@@ -152,6 +152,33 @@ simTest('a page-in of a block that is dirty in the cache returns the newest data
   expect(await a.stats()).toMatchObject({ hits: 1, misses: 0, destaged: 0 });
 });
 
+simTest('the other node\'s blocks: a line written for it (a takeover) is the newest copy until on disk, then dropped, so the owner\'s later writes are read', async ({ sim, dut, random }) => {
+  await resetStorage(dut);
+  const disk = new Disk(sim, P);
+  const [a, b] = [await StorageNode.create(sim, 'a', P), await StorageNode.create(sim, 'b', P)];
+  // Block 37 belongs to node A (top block bit 0). B writes it while serving
+  // alone for A; while dirty, B reads its own newest copy.
+  const fromB = randomPage(random, P.PageWords);
+  await b.writeFrame(1, fromB);
+  await b.run([{ op: Op.Destage, frame: 1, block: 37 }, { op: Op.PageIn, frame: 2, block: 37 }]);
+  expect(await b.frame(2)).toEqual(fromB);
+  expect(await b.stats()).toMatchObject({ hits: 1, misses: 0 });
+  await b.pulse('flush_i');
+  await b.signal('clean_o').waitFor(1, { clock: dut.clk_i, budget: 1_000 });
+  expect(await disk.block(37)).toEqual(fromB);
+  // A has it back and writes it through its own cache, to disk.
+  const fromA = randomPage(random, P.PageWords);
+  await a.writeFrame(0, fromA);
+  await a.run([{ op: Op.Destage, frame: 0, block: 37 }]);
+  await a.pulse('flush_i');
+  await a.signal('clean_o').waitFor(1, { clock: dut.clk_i, budget: 1_000 });
+  expect(await disk.block(37)).toEqual(fromA);
+  // B kept no copy of A's block once it was on disk: its page-in reads A's.
+  await b.run([{ op: Op.PageIn, frame: 3, block: 37 }]);
+  expect(await b.frame(3)).toEqual(fromA);
+  expect(await b.stats()).toMatchObject({ hits: 1, misses: 1 });
+});
+
 simTest('SEND produces exactly the frame\'s words, last on the final one, under back-pressure', async ({ sim, dut, random }) => {
   await resetStorage(dut);
   const a = await StorageNode.create(sim, 'a', P);
