@@ -7,6 +7,11 @@ export function hex(word: number | undefined): string {
   return word === undefined ? '?' : `0x${word.toString(16).padStart(8, '0')}`;
 }
 
+/** A node's whole local memory, read one frame of `pageWords` words at a time. */
+export function framesOf(memory: readonly number[], pageWords: number): (frame: number) => number[] {
+  return (frame) => memory.slice(frame * pageWords, (frame + 1) * pageWords);
+}
+
 /** A page's words agree with the expected ones wherever those are known. */
 export function matches(actual: readonly number[], expected: ExpectedWords): boolean {
   return expected.every((word, index) => word === undefined || word === actual[index]);

@@ -9,7 +9,7 @@ import { diskBlockWord, type MirrorConfig } from './env.js';
 import type { LinkMonitor } from './link-monitor.js';
 import { ReferenceModel, type ModelAlloc, type ModelPage } from './model.js';
 import { reconcileTakeover } from './model-takeover.js';
-import { matches, pageDifference } from './page-words.js';
+import { framesOf, matches, pageDifference } from './page-words.js';
 import type { ProcessObserver } from './process-agent.js';
 import { nodeId, otherNode, type NodeName, type NodeState, type NodeView, type PageEntry } from './state.js';
 import { TransactionLog } from './transaction-log.js';
@@ -165,7 +165,7 @@ export class Scoreboard implements ProcessObserver {
     }
     if (event !== 'release' || !mirrored) return;
     const entry = other.pages.get(guid)![pageIndex]!;
-    const frame = memory.slice(entry.frame * this.config.pageWords, (entry.frame + 1) * this.config.pageWords);
+    const frame = framesOf(memory, this.config.pageWords)(entry.frame);
     const difference = pageDifference(frame, committed);
     if (difference) this.fail('mirror: a released page is on the partner', `${where}, but frame ${entry.frame} on ${partner} ${difference}`);
   }
@@ -200,8 +200,7 @@ export class Scoreboard implements ProcessObserver {
     const survivor = otherNode(failed);
     const inDoubt = this.model.abandon(failed);
     const [state, memory] = await Promise.all([this.views[survivor].state(), this.views[survivor].memory()]);
-    const words = this.config.pageWords;
-    const mismatch = reconcileTakeover(this.model, failed, survivor, inDoubt, state, (frame) => memory.slice(frame * words, (frame + 1) * words));
+    const mismatch = reconcileTakeover(this.model, failed, survivor, inDoubt, state, framesOf(memory, this.config.pageWords));
     this.log.add({ time: this.now(), where: survivor, text: `took ${failed} over; in doubt: ${inDoubt.map((r) => this.model.describe(failed, r)).join('; ') || 'nothing'}` });
     if (mismatch) throw this.fail(mismatch.invariant, mismatch.detail);
     return inDoubt;
@@ -216,9 +215,8 @@ export class Scoreboard implements ProcessObserver {
     this.down = undefined;
     this.log.add({ time: this.now(), where: node, text: 'handed back' });
     const [a, b, memA, memB] = await Promise.all([this.views.a.state(), this.views.b.state(), this.views.a.memory(), this.views.b.memory()]);
-    const words = this.config.pageWords;
     for (const [name, state, memory] of [['a', a, memA], ['b', b, memB]] as const) {
-      const mismatch = this.model.checkReleasedPages(name, state, (frame) => memory.slice(frame * words, (frame + 1) * words), 'failback: both nodes hold every page as last released', `at the handback to ${node}`);
+      const mismatch = this.model.checkReleasedPages(name, state, framesOf(memory, this.config.pageWords), 'failback: both nodes hold every page as last released', `at the handback to ${node}`);
       if (mismatch) throw this.fail(mismatch.invariant, mismatch.detail);
     }
   }
@@ -291,7 +289,7 @@ export class Scoreboard implements ProcessObserver {
         throw this.fail('mirror: a page is resident on both nodes or on neither', `${where}: resident on ${entries.a.resident ? 'a' : 'b'} only`);
       }
       model.resident = entries.a.resident;
-      const frame = (node: NodeName) => memories[node].slice(entries[node].frame * words, (entries[node].frame + 1) * words);
+      const frame = (node: NodeName) => framesOf(memories[node], words)(entries[node].frame);
       // A page whose writer's release failed with the partner lost may be the page as it was then (model.doubtful).
       const compare = (invariant: string, what: string, actual: number[], expected: ReadonlyArray<number | undefined>, alternatives: ReadonlyArray<ReadonlyArray<number | undefined>> = []) => {
         const difference = pageDifference(actual, expected);
