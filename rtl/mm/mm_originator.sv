@@ -259,6 +259,19 @@ module mm_originator
   logic frame_ok;
   assign frame_ok = frame_grant_i && (solo_i || own_resident < (FrameW+1)'(OwnQuota));
 
+  // Trim: a node that served alone had no quota, so after the handback its
+  // own pages can hold more than half the frames, on both nodes. Its partner
+  // cannot evict them, and a page-in there would wait for a frame for good.
+  // So a node over its quota gives back its least recently used free page,
+  // one eviction at a time, until it is at the quota again. Trims and
+  // requests take turns, so neither waits long for the other.
+  logic trim_q, trim_d;                  // the eviction under way is a trim (nobody to answer)
+  logic trimmed_last_q, trimmed_last_d;  // the last flow started was a trim
+  logic trim_wanted, request_waiting;
+  logic [31:0] stat_trims_q;             // the testbench reads it by name
+  assign trim_wanted     = !solo_i && link_up_i && !hold_i && own_resident > (FrameW+1)'(OwnQuota) && victim_found;
+  assign request_waiting = (retries_q != '0 && !paging_empty) || preq_valid_i;
+
   logic [VpW-1:0] vpage;
   page_entry_t    cur_page;
   assign vpage        = req_q.page[VpW-1:0];
@@ -350,6 +363,8 @@ module mm_originator
     scan_d           = scan_q;
     evict_slot_d     = evict_slot_q;
     evict_page_d     = evict_page_q;
+    trim_d           = trim_q;
+    trimmed_last_d   = trimmed_last_q;
 
     preq_ready_o     = 1'b0;
     presp_valid_o    = 1'b0;
@@ -398,20 +413,31 @@ module mm_originator
         timer_d      = '0;
         partner_done_d = 1'b0;
         local_done_d = 1'b0;
-        if (retries_q != '0 && !paging_empty && !hold_i) begin
+        trim_d       = 1'b0;
+        if (trim_wanted && !(trimmed_last_q && request_waiting)) begin
+          // Over the quota (see trim_wanted): evict, and answer nobody.
+          trim_d         = 1'b1;
+          trimmed_last_d = 1'b1;
+          respond_d      = 1'b0;
+          evict_slot_d   = victim_slot;
+          evict_page_d   = victim_page;
+          state_d        = EvictVictim;
+        end else if (retries_q != '0 && !paging_empty && !hold_i) begin
           // Queued requests first, once each, after every release.
-          req_d        = paging_head;
-          paging_pop   = 1'b1;
-          from_queue_d = 1'b1;
-          retries_d    = retries_q - 1'b1;
-          state_d      = Check;
+          req_d          = paging_head;
+          paging_pop     = 1'b1;
+          from_queue_d   = 1'b1;
+          retries_d      = retries_q - 1'b1;
+          trimmed_last_d = 1'b0;
+          state_d        = Check;
         end else begin
           retries_d    = '0;
           preq_ready_o = !hold_i;
           if (preq_valid_i && !hold_i) begin
-            req_d        = preq_i;
-            from_queue_d = 1'b0;
-            state_d      = Check;
+            req_d          = preq_i;
+            from_queue_d   = 1'b0;
+            trimmed_last_d = 1'b0;
+            state_d        = Check;
           end
         end
       end
@@ -739,8 +765,8 @@ module mm_originator
             page_wr_o.page   = 8'(evict_page_q);
             page_wr_o.entry  = '0;
           end
-          // Try the request again with the frame made free.
-          state_d = Check;
+          // Try the request again with the frame made free (a trim is done).
+          state_d = trim_q ? Respond : Check;
         end
       end
 
@@ -953,6 +979,9 @@ module mm_originator
       scan_q           <= '0;
       evict_slot_q     <= '0;
       evict_page_q     <= '0;
+      trim_q           <= 1'b0;
+      trimmed_last_q   <= 1'b0;
+      stat_trims_q     <= '0;
       now_q            <= '0;
       stat_timeouts_q  <= '0;
       stat_evictions_q <= '0;
@@ -979,11 +1008,14 @@ module mm_originator
       scan_q           <= scan_d;
       evict_slot_q     <= evict_slot_d;
       evict_page_q     <= evict_page_d;
+      trim_q           <= trim_d;
+      trimmed_last_q   <= trimmed_last_d;
+      if (state_q == Idle && trim_d) stat_trims_q <= stat_trims_q + 1;
       now_q            <= now_q + 1'b1;
       if (emit_start) stat_sent_q[header_type(emit_header)] <= stat_sent_q[header_type(emit_header)] + 1;
       if (emit_done) stat_messages_q <= stat_messages_q + 1;
       if (status_d == StPartnerTimeout && status_q != StPartnerTimeout) stat_timeouts_q <= stat_timeouts_q + 1;
-      if (state_q == EvictWait && state_d == Check && ans_status == StOk) stat_evictions_q <= stat_evictions_q + 1;
+      if (state_q == EvictWait && frame_free_o) stat_evictions_q <= stat_evictions_q + 1;
 `ifndef SYNTHESIS
       assert (!(emit_start && emit_busy)) else $error("mm_originator: message started while another is being sent");
 `endif
@@ -996,5 +1028,6 @@ module mm_originator
   assign stat_timeouts_o = stat_timeouts_q;
   assign stat_messages_o = stat_messages_q;
   assign stat_evictions_o = stat_evictions_q;
-  assign idle_o = (state_q == Idle);
+  // Idle with nothing to do: a trim due is work (checkpoints wait for it).
+  assign idle_o = (state_q == Idle) && !trim_wanted;
 endmodule

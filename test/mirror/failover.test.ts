@@ -244,3 +244,45 @@ simTest('failback with the link cut part-way through the resync: the returning n
   expect(Number(await dut.u_node_b.u_mm.stat_resync_errors.value)).toBe(0);
   expect((await a.getRead(1, g, 1)).status).toBe(Status.Ok);
 });
+
+simTest('failback: the survivor gives back the frames its own pages took beyond the quota while alone, so the returning node can page in', async ({ sim, random }) => {
+  const env = await MirrorEnv.start(sim);
+  const dut = sim.dut;
+  const [a, b] = [env.processes.a, env.processes.b];
+  const quota = env.config.frames / 2;
+  const g = (await a.allocate(1, 2)).guid;
+  const h = (await b.allocate(2, env.config.frames)).guid;
+  await env.quiesce();
+
+  dut.a_fail_i.value = 1;
+  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  // Serving alone B has no quota: its own pages take every frame.
+  const written = new Map<number, number[]>();
+  for (let page = 0; page < env.config.frames; page++) {
+    const data = randomPage(env, random);
+    await writePage(b, 2, h, page, data);
+    written.set(page, data);
+  }
+  const residentOwn = async () => (await env.views.b.state()).pages.get(h)!.filter((entry) => entry.resident).length;
+  expect(await residentOwn()).toBe(env.config.frames);
+
+  dut.a_fail_i.value = 0;
+  await dut.a_returned_o.waitFor(1, { clock: dut.clk_i, budget: 100 });
+  await dut.a_returned_o.waitFor(0, { clock: dut.clk_i, budget: 50_000 });
+  await dut.b_solo_o.waitFor(0, { clock: dut.clk_i, budget: 1000 });
+  await env.quiesce();
+  // Back under the quota on both nodes, one eviction per page over it.
+  expect(await residentOwn()).toBe(quota);
+  expect(Number(await dut.u_node_b.u_mm.u_originator.stat_trims_q.value)).toBe(env.config.frames - quota);
+  await expectMirrored(env);
+
+  // A's process pages in at once (without the trim it waited for a frame for good).
+  expect((await a.getRead(1, g, 0)).status).toBe(Status.Ok);
+  expect((await a.releasePointer(1, g, 0)).status).toBe(Status.Ok);
+  // B's evicted pages come back from the disk as written.
+  for (const [page, data] of written) {
+    expect((await b.getRead(2, h, page)).status).toBe(Status.Ok);
+    expect((await b.access({ write: false, pid: 2, guid: h, page, offset: env.config.pageWords - 1 })).rdata).toBe(data[env.config.pageWords - 1]);
+    expect((await b.releasePointer(2, h, page)).status).toBe(Status.Ok);
+  }
+});
