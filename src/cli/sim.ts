@@ -102,6 +102,7 @@ function printSummary(results: readonly RunResult[]): void {
     r.failbacks,
     `${r.fences}/${r.cuts}`,
     r.resyncCuts,
+    r.trims,
     r.inDoubt,
     r.checkpoints,
     r.pagesCompared,
@@ -113,8 +114,8 @@ function printSummary(results: readonly RunResult[]): void {
   const total = (pick: (r: RunResult) => number) => results.reduce((s, r) => s + pick(r), 0);
   const cycles = total((r) => r.cycles);
   const seconds = total((r) => r.seconds);
-  rows.push(['total', '', '', total((r) => [...r.injected.values()].reduce((s, v) => s + v, 0)), total((r) => r.retransmissions), total((r) => r.failovers), total((r) => r.failbacks), `${total((r) => r.fences)}/${total((r) => r.cuts)}`, total((r) => r.resyncCuts), total((r) => r.inDoubt), total((r) => r.checkpoints), total((r) => r.pagesCompared), cycles, seconds.toFixed(1), formatRate(cycles / seconds), '']);
-  console.log(`\nruns\n${formatTable(['scenario', 'seed', 'faults', 'injected', 'retransmits', 'failovers', 'failbacks', 'fenced/cuts', 'resync cuts', 'in doubt', 'checkpoints', 'pages checked', 'cycles', 'wall s', 'cycles/s', 'result'], rows)}`);
+  rows.push(['total', '', '', total((r) => [...r.injected.values()].reduce((s, v) => s + v, 0)), total((r) => r.retransmissions), total((r) => r.failovers), total((r) => r.failbacks), `${total((r) => r.fences)}/${total((r) => r.cuts)}`, total((r) => r.resyncCuts), total((r) => r.trims), total((r) => r.inDoubt), total((r) => r.checkpoints), total((r) => r.pagesCompared), cycles, seconds.toFixed(1), formatRate(cycles / seconds), '']);
+  console.log(`\nruns\n${formatTable(['scenario', 'seed', 'faults', 'injected', 'retransmits', 'failovers', 'failbacks', 'fenced/cuts', 'resync cuts', 'trims', 'in doubt', 'checkpoints', 'pages checked', 'cycles', 'wall s', 'cycles/s', 'result'], rows)}`);
   if (injected.size > 0) console.log(`faults injected: ${[...injected].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
 }
 

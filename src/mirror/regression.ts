@@ -40,6 +40,8 @@ export interface RunResult extends FailureCounts {
   outcomes: Map<string, number>;
   messages: Map<string, number>;
   retransmissions: number;
+  /** Evictions a node made to get back under its frame quota after a handback. */
+  trims: number;
   injected: Map<FaultKind, number>;
   /** Pointer operations the failed nodes' processes did on the survivor. */
   servedBySurvivor: number;
@@ -106,6 +108,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
       }
       const link = sim.dut.u_link;
       const retransmissions = Number(await link.stat_retx_ab_o.value) + Number(await link.stat_retx_ba_o.value);
+      const trims = Number(await sim.dut.u_node_a.u_mm.u_originator.stat_trims_q.value) + Number(await sim.dut.u_node_b.u_mm.u_originator.stat_trims_q.value);
       return {
         seed: options.seed,
         scenario: options.scenario.name,
@@ -113,6 +116,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         outcomes: traffic.stats.outcomes,
         messages: scoreboard.link.countsByType(),
         retransmissions,
+        trims,
         injected: controller.injected,
         ...failures.counts,
         servedBySurvivor: traffic.stats.servedBySurvivor,
