@@ -7,10 +7,44 @@ import { diskBlockWord, MirrorEnv } from '../../src/mirror/env.js';
 import { nodeNamed, otherNode } from '../../src/mirror/state.js';
 import { expectMirrored, randomPage, writePage } from './mirror-checks.js';
 import { guidNode, Status, ownerOf } from '../../src/mirror/encoding.js';
+import type { Random } from '../../src/sim/random.js';
 import { ClockCycles } from '../../src/sim/triggers.js';
 import { createSimTest } from '../../src/vitest/sim-test.js';
 
 const simTest = createSimTest({ design: mirrorDesign() });
+
+/** Fails A and waits until B serves alone. */
+async function failA(env: MirrorEnv): Promise<void> {
+  const dut = env.sim.dut;
+  dut.a_fail_i.value = 1;
+  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+}
+
+/** Waits until A, back, is resynchronized (within `budget` cycles) and B hands it back. */
+async function handedBack(env: MirrorEnv, budget: number): Promise<void> {
+  const dut = env.sim.dut;
+  await dut.a_returned_o.waitFor(0, { clock: dut.clk_i, budget });
+  await dut.b_solo_o.waitFor(0, { clock: dut.clk_i, budget: 1000 });
+}
+
+/**
+ * Where the failback tests start: A's allocation `g` with page 0 written
+ * before A fails and page 1 written at B while A is down, and B's own
+ * allocation `h` with a read pointer held throughout.
+ */
+async function aDownWithWritesAtB(env: MirrorEnv, random: Random) {
+  const [a, b] = [env.processes.a, env.processes.b];
+  const first = randomPage(env, random);
+  const g = (await a.allocate(1, 3)).guid;
+  await writePage(a, 1, g, 0, first);
+  const h = (await b.allocate(2, 2)).guid;
+  expect((await b.getRead(2, h, 1)).status).toBe(Status.Ok);
+  await env.quiesce();
+  await failA(env);
+  const second = randomPage(env, random);
+  await writePage(b, 1, g, 1, second);
+  return { g, h, first, second };
+}
 
 simTest('A fails: B takes over its allocations; A\'s processes carry on at B with every acknowledged write', async ({ sim, random }) => {
   const env = await MirrorEnv.start(sim);
@@ -29,8 +63,7 @@ simTest('A fails: B takes over its allocations; A\'s processes carry on at B wit
   const h = (await b.allocate(4, 1)).guid;
   await env.quiesce();
 
-  dut.a_fail_i.value = 1;
-  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  await failA(env);
   const state = await env.views.b.state();
   expect(state.allocs.map((alloc) => alloc.guid).sort()).toEqual([g, h].sort());
   const pages = state.pages.get(g)!;
@@ -78,8 +111,7 @@ simTest('an allocation in flight when its node fails is dropped by the takeover:
   const write = sim.signal('u_node_b.u_mm.part_alloc_wr');
   void env.processes.a.allocate(1, 2);
   await write.waitFor(1n << BigInt(write.width - 1), { clock: dut.clk_i, mask: 1n << BigInt(write.width - 1), budget: 5000 });
-  dut.a_fail_i.value = 1;
-  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  await failA(env);
   const state = await env.views.b.state();
   expect(state.allocs.map((alloc) => alloc.guid)).toEqual([kept]);
   expect(state.freeFrames).toBe(framesBefore);
@@ -131,18 +163,8 @@ simTest('failback: A returns, B rebuilds A\'s tables and pages from its own, han
   const env = await MirrorEnv.start(sim);
   const dut = sim.dut;
   const [a, b] = [env.processes.a, env.processes.b];
-  const first = randomPage(env, random);
-  const g = (await a.allocate(1, 3)).guid;
-  await writePage(a, 1, g, 0, first);
-  const h = (await b.allocate(2, 2)).guid;
-  expect((await b.getRead(2, h, 1)).status).toBe(Status.Ok);
-  await env.quiesce();
-
-  dut.a_fail_i.value = 1;
-  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
   // While A is down its processes work at B: a written page, a read pointer held across the failback.
-  const second = randomPage(env, random);
-  await writePage(b, 1, g, 1, second);
+  const { g, h, first, second } = await aDownWithWritesAtB(env, random);
   expect((await b.getRead(3, g, 0)).status).toBe(Status.Ok);
 
   dut.a_fail_i.value = 0;
@@ -150,8 +172,7 @@ simTest('failback: A returns, B rebuilds A\'s tables and pages from its own, han
   await dut.a_returned_o.waitFor(1, { clock: dut.clk_i, budget: 100 });
   // Back but empty, A holds its processes off until it is resynchronized.
   expect((await a.getRead(3, g, 0)).status).toBe(Status.PartnerDown);
-  await dut.a_returned_o.waitFor(0, { clock: dut.clk_i, budget: 20_000 });
-  await dut.b_solo_o.waitFor(0, { clock: dut.clk_i, budget: 1000 });
+  await handedBack(env, 20_000);
   await env.quiesce();
 
   // Both nodes hold the same tables, locks and pages again.
@@ -174,15 +195,13 @@ simTest('failback: A returns, B rebuilds A\'s tables and pages from its own, han
 
 simTest('serving alone, an allocation for the failed node\'s process gets disk blocks of its own', async ({ sim, random }) => {
   const env = await MirrorEnv.start(sim);
-  const dut = sim.dut;
   const [a, b] = [env.processes.a, env.processes.b];
   const words = env.config.pageWords;
   const first = randomPage(env, random);
   const g = (await a.allocate(1, 1)).guid;
   await writePage(a, 1, g, 0, first);
   await env.quiesce();
-  dut.a_fail_i.value = 1;
-  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  await failA(env);
   // A's process 2 allocates at B: the new allocation is A's, beside A's first one in B's table.
   const second = randomPage(env, random);
   const next = await b.allocate(2, 1, { home: 0 });
@@ -202,15 +221,7 @@ simTest('failback with the link cut part-way through the resync: the returning n
   const env = await MirrorEnv.start(sim);
   const dut = sim.dut;
   const [a, b] = [env.processes.a, env.processes.b];
-  const [first, second] = [randomPage(env, random), randomPage(env, random)];
-  const g = (await a.allocate(1, 3)).guid;
-  await writePage(a, 1, g, 0, first);
-  const h = (await b.allocate(2, 2)).guid;
-  expect((await b.getRead(2, h, 1)).status).toBe(Status.Ok);
-  await env.quiesce();
-  dut.a_fail_i.value = 1;
-  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
-  await writePage(b, 1, g, 1, second);
+  const { g, h, first, second } = await aDownWithWritesAtB(env, random);
   await env.quiesce();
 
   // A returns; once B's resync has sent a few messages, the link is cut.
@@ -234,8 +245,7 @@ simTest('failback with the link cut part-way through the resync: the returning n
   expect((await b.releasePointer(2, h, 1)).status).toBe(Status.Ok);
 
   dut.fault_cut_i.value = 0;
-  await dut.a_returned_o.waitFor(0, { clock: dut.clk_i, budget: 40_000 });
-  await dut.b_solo_o.waitFor(0, { clock: dut.clk_i, budget: 1000 });
+  await handedBack(env, 40_000);
   await env.quiesce();
   await expectMirrored(env);
   const sa = await env.views.a.state();
@@ -254,8 +264,7 @@ simTest('failback: the survivor gives back the frames its own pages took beyond 
   const h = (await b.allocate(2, env.config.frames)).guid;
   await env.quiesce();
 
-  dut.a_fail_i.value = 1;
-  await dut.b_solo_o.waitFor(1, { clock: dut.clk_i, budget: 5000 });
+  await failA(env);
   // Serving alone B has no quota: its own pages take every frame.
   const written = new Map<number, number[]>();
   for (let page = 0; page < env.config.frames; page++) {
@@ -268,8 +277,7 @@ simTest('failback: the survivor gives back the frames its own pages took beyond 
 
   dut.a_fail_i.value = 0;
   await dut.a_returned_o.waitFor(1, { clock: dut.clk_i, budget: 100 });
-  await dut.a_returned_o.waitFor(0, { clock: dut.clk_i, budget: 50_000 });
-  await dut.b_solo_o.waitFor(0, { clock: dut.clk_i, budget: 1000 });
+  await handedBack(env, 50_000);
   await env.quiesce();
   // Back under the quota on both nodes, one eviction per page over it.
   expect(await residentOwn()).toBe(quota);
