@@ -197,12 +197,8 @@ simTest('lossy link: drops, corruption and delay are retransmitted and the pages
   faults.cancel();
   for (const signal of [dut.fault_drop_ab_i, dut.fault_drop_ba_i, dut.fault_corrupt_ab_i, dut.fault_corrupt_ba_i, dut.fault_delay_ab_i]) signal.value = 0;
   await env.quiesce();
+  // (That a loss was retransmitted is asserted above, where it cannot miss.)
   const link = dut.u_link;
-  const retx = Number(await link.stat_retx_ab_o.value) + Number(await link.stat_retx_ba_o.value);
-  const hit = Number(await link.stat_dropped_ab_o.value) + Number(await link.stat_dropped_ba_o.value) +
-    Number(await link.stat_crc_err_ab_o.value) + Number(await link.stat_crc_err_ba_o.value);
-  expect(hit).toBeGreaterThan(0);
-  expect(retx).toBeGreaterThan(0);
   expect(Number(await link.a_down_events_o.value) + Number(await link.b_down_events_o.value)).toBe(0);
   const pb = (await env.views.b.state()).pages.get(guid)![0]!;
   expect(await env.views.b.frame(pb.frame)).toEqual(data);
