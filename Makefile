@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev ccache
+APT_PACKAGES := verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev ccache gtkwave lcov chromium
 NODE_STAMP   := node_modules/.mirrorsim-installed
 TS_STAMP     := build/ts/.built
 TS_SOURCES   := $(shell find src bench test -name '*.ts' 2>/dev/null) tsconfig.json
@@ -23,6 +23,11 @@ SHARD    ?=
 FAULTS   ?=
 PAGE_BYTES ?=
 FRAMES   ?=
+WAVES_FROM ?=
+WAVES_TO   ?=
+WAVES_LAST ?=
+REPORT_DIR ?=
+DIRS     ?=
 export MIRRORSIM_SEED     := $(SEED)
 export MIRRORSIM_SEEDS    := $(SEEDS)
 export MIRRORSIM_OPS      := $(OPS)
@@ -32,14 +37,24 @@ export MIRRORSIM_COVERAGE := $(COVERAGE)
 export MIRRORSIM_FAULTS   := $(FAULTS)
 export MIRRORSIM_PAGE_BYTES := $(PAGE_BYTES)
 export MIRRORSIM_FRAMES   := $(FRAMES)
+export MIRRORSIM_WAVES_FROM := $(WAVES_FROM)
+export MIRRORSIM_WAVES_TO   := $(WAVES_TO)
+export MIRRORSIM_WAVES_LAST := $(WAVES_LAST)
+export MIRRORSIM_SHARD    := $(SHARD)
+export MIRRORSIM_REPORT_DIR := $(REPORT_DIR)
+export MIRRORSIM_DIRS     := $(DIRS)
 
 VITEST_ARGS := $(TEST) $(if $(NAME),-t '$(NAME)') $(if $(SHARD),--shard=$(SHARD))
 
-.PHONY: help deps sim test lint bench typecheck clean
+.PHONY: help deps sim test lint bench typecheck clean waves merge-reports coverage coverage-report
 
 help:
-	@echo "make sim      two-node regression and summary (SEED= SEEDS= OPS= TEST=scenario FAULTS=mix PAGE_BYTES= FRAMES= WAVES=1 COVERAGE=1)"
+	@echo "make sim      two-node regression, summary and reports (SEED= SEEDS= OPS= TEST=scenario FAULTS=mix PAGE_BYTES= FRAMES= WAVES=1 COVERAGE=1 SHARD=i/n REPORT_DIR=)"
+	@echo "make merge-reports DIRS='dir …'  merge the report directories of make sim shards into build/reports/merged"
+	@echo "make coverage the regression and the directed suites with code and functional coverage; fails below a required goal (SEED= SEEDS= OPS=)"
+	@echo "make coverage-report DIRS='dir …'  merge the coverage of several build/coverage directories (shards, machines) into one report"
 	@echo "make test     run the test suite (TEST=file NAME='test name' SEED= WAVES=1 COVERAGE=1 SHARD=1/2)"
+	@echo "make waves    replay one seed with waveforms and a GTKWave save file (TEST=scenario|test file SEED= [NAME=] [WAVES_FROM=ns WAVES_TO=ns])"
 	@echo "make lint     verilator --lint-only -Wall on the RTL, and the TypeScript type check"
 	@echo "make bench    benchmark the bridge (prints a table, writes build/bench/bench.json)"
 	@echo "make deps     install missing apt and npm packages"
@@ -73,8 +88,33 @@ typecheck: $(NODE_STAMP)
 sim: deps $(TS_STAMP)
 	node build/ts/src/cli/sim.js
 
+merge-reports: deps $(TS_STAMP)
+	node build/ts/src/cli/merge-reports.js
+
+# The suites whose stimulus is the real design's (not the mutants'): their
+# coverage joins the regression's.
+COVERAGE_SUITES := test/mirror/directed.test.ts test/mirror/partner-messages.test.ts test/mirror/link-fault-messages.test.ts \
+  test/mirror/queue-full.test.ts test/mirror/failover.test.ts test/mirror/failover-sweep.test.ts test/rtl
+
+# A coverage campaign: every step runs even when one fails (a failing seed
+# still has coverage to count), and the status is the worst of them.
+coverage: deps $(TS_STAMP)
+	rm -rf build/coverage
+	@status=0; \
+	MIRRORSIM_COVERAGE=1 MIRRORSIM_REPORT_DIR=build/coverage/sim node build/ts/src/cli/sim.js || status=1; \
+	MIRRORSIM_COVERAGE=1 npx vitest run $(COVERAGE_SUITES) || status=1; \
+	node build/ts/src/cli/coverage.js build/coverage || status=1; \
+	exit $$status
+
+coverage-report: deps $(TS_STAMP)
+	node build/ts/src/cli/coverage.js
+
 test: deps
 	npx vitest run $(VITEST_ARGS)
+
+# A failing seed again, with waves: its logic is in src/cli/waves.ts.
+waves: deps $(TS_STAMP)
+	MIRRORSIM_NAME='$(NAME)' node build/ts/src/cli/waves.js
 
 lint: deps typecheck
 	verilator --lint-only -Wall --top-module mirror_top -f rtl/mirror_top.f

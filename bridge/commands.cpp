@@ -704,7 +704,22 @@ public:
         if (!trace_built_in()) fail("unsupported", "the model was built without FST tracing (--trace-fst)");
         const std::string& file = need_string(req, "file");
         int64_t depth = get_int(req, "depth", 1, 1 << 20, 99);
-        std::string why = s.waves.start(file, static_cast<int>(depth));
+        // The window, in time steps like every time here; checked before the
+        // file is touched, so a bad one changes nothing.
+        const bool bounded = opt(req, "to") != nullptr;
+        const int64_t from = get_int(req, "from", 0, kMaxTime, 0);
+        const int64_t to = get_int(req, "to", 0, kMaxTime, kMaxTime);
+        const int64_t now = static_cast<int64_t>(s.sched.now());
+        if (bounded && to < from) {
+            bad_arg("to", "'to' (" + std::to_string(to) + ") is before 'from' (" +
+                              std::to_string(from) + ")");
+        }
+        if (bounded && to < now) {
+            bad_arg("to", "'to' (" + std::to_string(to) + ") is before the current time (" +
+                              std::to_string(now) + ")");
+        }
+        std::string why = s.waves.start(file, static_cast<int>(depth), static_cast<uint64_t>(from),
+                                        bounded ? static_cast<uint64_t>(to) : Waves::kNoEnd);
         if (!why.empty()) bad_arg("file", why);
         return json::object();
     }

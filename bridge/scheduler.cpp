@@ -112,7 +112,7 @@ void Scheduler::streams_changed() {
     for (auto& c : clocks_) c.streams = streams_.on_clock(c.sig);
 }
 
-bool Scheduler::tracing() const { return waves_.tracing(); }
+bool Scheduler::recording() const { return waves_.records(now_); }
 
 bool Scheduler::clock_due() const {
     for (const auto& c : clocks_) {
@@ -124,7 +124,10 @@ bool Scheduler::clock_due() const {
 uint64_t Scheduler::next_event() const {
     uint64_t t = next_timer_;
     for (const auto& c : clocks_) t = c.next < t ? c.next : t;
-    return t;
+    // The trace window's edges get a step of their own, so the trace starts
+    // and ends exactly there; they alone never keep a stalled run going.
+    if (t == UINT64_MAX) return t;
+    return std::min(t, waves_.next_edge(now_));
 }
 
 // ---- triggers ------------------------------------------------------------
@@ -418,7 +421,7 @@ RunStatus Scheduler::run(uint64_t max_wall_ms, std::vector<Fired>& fired) {
                 }
             }
             // End of the step.
-            if (!dumped_ && waves_.tracing()) {
+            if (!dumped_ && waves_.records(now_)) {
                 settle();
                 if (g_finished) break;
                 waves_.dump(now_);
@@ -432,10 +435,12 @@ RunStatus Scheduler::run(uint64_t max_wall_ms, std::vector<Fired>& fired) {
                 Clock* const cb = clocks_.data();
                 const size_t nc = clocks_.size();
                 const bool watching = !watch_.empty();
+                // A trace window that opens ahead ends the lean loop there.
+                const uint64_t limit = std::min(next_timer_, waves_.next_edge(now_));
                 for (;;) {
                     uint64_t t = cb[0].next;
                     for (size_t i = 1; i < nc; ++i) t = cb[i].next < t ? cb[i].next : t;
-                    if (t >= next_timer_) break;
+                    if (t >= limit) break;
                     now_ = t;
                     ctx_->time(t);
                     bool beats = false;
@@ -519,7 +524,7 @@ RunStatus Scheduler::run(uint64_t max_wall_ms, std::vector<Fired>& fired) {
 }
 
 void Scheduler::dump_final_step() {
-    if (!dumped_ && waves_.tracing()) {
+    if (!dumped_ && waves_.records(now_)) {
         try {
             waves_.dump(now_);
         } catch (...) {

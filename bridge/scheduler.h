@@ -137,7 +137,7 @@ private:
     }
     // The lean loop applies while no step needs regions, a trace or forces.
     bool plain_stepping() const {
-        return !tracing() && !table_.any_forces() && readwrite_.empty() &&
+        return !recording() && !table_.any_forces() && readwrite_.empty() &&
                readonly_.empty() && nexttime_.empty();
     }
     void plain_eval(bool watching) {
@@ -145,7 +145,7 @@ private:
         pending_eval_ = false;
         if (watching && quick_watch()) check_watchers();
     }
-    bool tracing() const;  // Waves is only forward-declared here
+    bool recording() const;  // the current step goes into the trace (Waves is only forward-declared here)
     void check_watchers();
     // The per-eval test, inline: counts `cycles` edges itself and says
     // whether check_watchers() has anything to do.

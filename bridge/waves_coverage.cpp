@@ -44,7 +44,7 @@ Waves::Waves(Vmodel* model) : model_(model) {}
 
 Waves::~Waves() { stop(); }
 
-std::string Waves::start(const std::string& file, int depth) {
+std::string Waves::start(const std::string& file, int depth, uint64_t from, uint64_t to) {
 #if MIRRORSIM_FST
     std::string why = check_writable(file);
     if (!why.empty()) return why;
@@ -58,10 +58,14 @@ std::string Waves::start(const std::string& file, int depth) {
         return "cannot open trace file '" + file + "'";
     }
     open_ = true;
+    from_ = from;
+    to_ = to;
     return "";
 #else
     (void)file;
     (void)depth;
+    (void)from;
+    (void)to;
     return "the model was built without FST tracing (--trace-fst)";
 #endif
 }
@@ -79,7 +83,9 @@ void Waves::stop() {
 
 void Waves::dump(uint64_t time) {
 #if MIRRORSIM_FST
-    if (fst_) fst_->dump(time);
+    if (!fst_ || time < from_) return;
+    if (time <= to_) fst_->dump(time);
+    if (time >= to_) stop();  // the window is complete: flush it for readers now
 #else
     (void)time;
 #endif

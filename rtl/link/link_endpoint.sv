@@ -562,4 +562,22 @@ module link_endpoint
   end
 `endif
 
+`ifndef SYNTHESIS
+  // Cover points: recovery from every link fault, flow control, and the link
+  // going down (user coverage under --coverage; ignored otherwise).
+  Retransmit_C: cover property (@(posedge clk_i) rst_ni && ev_retx_o);
+  AckTimeout_C: cover property (@(posedge clk_i) rst_ni && timeout);
+  NakGoBack_C: cover property (@(posedge clk_i) rst_ni && nak_req);
+  CrcError_C: cover property (@(posedge clk_i) rst_ni && ev_crc_err_o);
+  Duplicate_C: cover property (@(posedge clk_i) rst_ni && dup);
+  NoRxRoom_C: cover property (@(posedge clk_i)
+    rst_ni && wire_i.valid && wire_i.sof && rx_room == '0);
+  WindowClosed_C: cover property (@(posedge clk_i)
+    rst_ni && state_q == LsUp && data_avail && !window_open);
+  RetriesExhausted_C: cover property (@(posedge clk_i)
+    rst_ni && state_q == LsUp && retry_exhausted);
+  PeerRestarted_C: cover property (@(posedge clk_i)
+    rst_ni && state_q == LsUp && rx_good && ps == LsDown);
+  LinkDown_C: cover property (@(posedge clk_i) rst_ni && declare_down);
+`endif
 endmodule

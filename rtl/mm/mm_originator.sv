@@ -1030,4 +1030,25 @@ module mm_originator
   assign stat_evictions_o = stat_evictions_q;
   // Idle with nothing to do: a trim due is work (checkpoints wait for it).
   assign idle_o = (state_q == Idle) && !trim_wanted;
+
+`ifndef SYNTHESIS
+  // Cover points: the originator's rare answers and flows (user coverage
+  // under --coverage; ignored otherwise).
+  logic answered;
+  assign answered = presp_valid_o && presp_ready_i;
+  DeniedAnswer_C: cover property (@(posedge clk_i)
+    rst_ni && answered && presp_o.status == StDenied);
+  GrantedAnswer_C: cover property (@(posedge clk_i)
+    rst_ni && answered && presp_o.status == StGranted);
+  PartnerDownAnswer_C: cover property (@(posedge clk_i)
+    rst_ni && answered && presp_o.status == StPartnerDown);
+  PartnerTimeout_C: cover property (@(posedge clk_i)
+    rst_ni && status_d == StPartnerTimeout && status_q != StPartnerTimeout);
+  // A null answer that cannot wait: the paging queue is full.
+  PagingQueueFull_C: cover property (@(posedge clk_i) rst_ni && state_q == Requeue && paging_full);
+  ReplaceQueueFull_C: cover property (@(posedge clk_i) rst_ni && replace_full);
+  Eviction_C: cover property (@(posedge clk_i) rst_ni && state_q == EvictWait && frame_free_o);
+  // Over the frame quota after a handback: an eviction nobody asked for.
+  Trim_C: cover property (@(posedge clk_i) rst_ni && state_q == Idle && trim_d);
+`endif
 endmodule

@@ -561,4 +561,13 @@ module mm_partner
   assign stat_errors_o  = stat_errors_q;
   assign idle_o = (state_q == Idle);
   assign frame_wanted_o = (state_q == PageIn);
+
+`ifndef SYNTHESIS
+  // Cover points: the partner refuses a lock (the originator's request gets
+  // null), and a page-in finds no free frame (user coverage under --coverage).
+  PartnerLockConflict_C: cover property (@(posedge clk_i)
+    rst_ni && state_q == Answer && header_type(ans_q) == AnsComplete &&
+    ans_q.arg1[7:0] == 8'(StNull));
+  PartnerNoFrame_C: cover property (@(posedge clk_i) rst_ni && state_q == PageIn && !frame_grant_i);
+`endif
 endmodule

@@ -232,4 +232,15 @@ module mm_resync
   logic unused;
   assign unused = emit_done || no_payload;
   /* verilator lint_on UNUSEDSIGNAL */
+
+`ifndef SYNTHESIS
+  // Cover points: the failback's start, its rare contents, its end and its
+  // abandonment (user coverage under --coverage; ignored otherwise).
+  ResyncStart_C: cover property (@(posedge clk_i) rst_ni && state_q == Idle && start_i);
+  ResyncWriteLock_C: cover property (@(posedge clk_i)
+    rst_ni && state_q == Owner && owner_q[OwnerW] && page.write_locked);
+  ResyncHandback_C: cover property (@(posedge clk_i) rst_ni && state_q == Handback);
+  ResyncAbort_C: cover property (@(posedge clk_i)
+    rst_ni && !link_up_i && !(state_q inside {Idle, Abandon}));
+`endif
 endmodule

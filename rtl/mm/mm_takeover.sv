@@ -244,4 +244,26 @@ module mm_takeover
   assign wipe_o           = state_q == Fenced;
   assign returned_o       = state_q == Returned;
   assign stat_takeovers_o = takeovers_q;
+
+`ifndef SYNTHESIS
+  // Cover points: the failover paths a regression must reach. Counted as user
+  // coverage by a model built with --coverage; other builds ignore them.
+  // The reservation race won (the survivor takes over) and lost (split brain: fenced).
+  TakeoverWon_C: cover property (@(posedge clk_i)
+    rst_ni && state_q == Claim && held_i && quiet_i && holder_i == NodeId);
+  TakeoverLost_C: cover property (@(posedge clk_i)
+    rst_ni && state_q == Claim && held_i && holder_i != NodeId);
+  TakeoverDone_C: cover property (@(posedge clk_i) rst_ni && state_q == Load);
+  // An allocation the partner had not completed is dropped, not kept.
+  TakeoverDropsAlloc_C: cover property (@(posedge clk_i)
+    rst_ni && state_q == Scan && advance && 32'(page_q) == MaxPages - 1 && theirs && !keep);
+  // The scan waits for room in a full destage queue.
+  TakeoverDestageFull_C: cover property (@(posedge clk_i) rst_ni && state_q == Scan && !advance);
+  // The survivor itself fails while it serves alone.
+  FailWhileSolo_C: cover property (@(posedge clk_i) rst_ni && state_q == Solo && fail_i);
+  // Returned: handed back, or the link dropped part-way through the resync.
+  HandedBack_C: cover property (@(posedge clk_i) rst_ni && state_q == Returned && handback_i);
+  ResyncCutOnReturn_C: cover property (@(posedge clk_i)
+    rst_ni && state_q == Returned && !handback_i && rejoined_q && !link_up_i && !fail_i);
+`endif
 endmodule

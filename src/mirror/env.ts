@@ -1,10 +1,11 @@
-// The two-node environment: clock, reset, the agents of both nodes, and the
-// backdoor views the checks read.
+// The two-node environment: clock, reset, the agents of both nodes, the
+// backdoor views the checks read, and the functional coverage sampler.
 import type { Simulator } from '../sim/simulator.js';
 import { Clock } from '../sim/clock.js';
 import { ClockCycles } from '../sim/triggers.js';
 import { PartnerAgent } from './partner-agent.js';
 import { ProcessAgent } from './process-agent.js';
+import { CoverageSampler } from './coverage-sampler.js';
 import type { MirrorParameters } from './design.js';
 import { LinkMonitor } from './link-monitor.js';
 import { Scoreboard } from './scoreboard.js';
@@ -53,6 +54,8 @@ export class MirrorEnv {
     readonly processes: Record<NodeName, ProcessAgent>,
     readonly partners: Record<NodeName, PartnerAgent>,
     readonly views: Record<NodeName, NodeView>,
+    /** Functional coverage (testplan.ts) of everything the environment sees. */
+    readonly coverage: CoverageSampler,
   ) {}
 
   /** Clock, reset, link up on both sides, agents bound. */
@@ -70,7 +73,10 @@ export class MirrorEnv {
       a: new NodeView(sim, 'a', config.maxPages, config.pageWords),
       b: new NodeView(sim, 'b', config.maxPages, config.pageWords),
     };
-    return new MirrorEnv(sim, config, processes, partners, views);
+    // First among the observers: it samples the model's locks before the scoreboard applies an answer.
+    const coverage = new CoverageSampler(sim);
+    for (const agent of Object.values(processes)) agent.observers.push(coverage);
+    return new MirrorEnv(sim, config, processes, partners, views, coverage);
   }
 
   /** A scoreboard watching both nodes' processes and the link from now on. */
@@ -78,6 +84,7 @@ export class MirrorEnv {
     const scoreboard = new Scoreboard(this.sim, this.config, this.views, await LinkMonitor.create(this.sim), options);
     scoreboard.link.log = scoreboard.log;
     for (const agent of Object.values(this.processes)) agent.observers.push(scoreboard);
+    this.coverage.watch(scoreboard);
     return scoreboard;
   }
 

@@ -42,6 +42,8 @@ export interface FaultHooks {
   failAndReturn?(): Promise<void>;
   /** Cuts the link and heals it, following a split brain to its end; replaces the plain cut. */
   cutAndHeal?(): Promise<void>;
+  /** Told as a burst begins, on which direction (a cut: both); the function it returns is called as it ends. */
+  onBurst?(kind: FaultKind, direction: 'ab' | 'ba' | 'both'): () => void;
 }
 
 export class FaultController {
@@ -115,30 +117,36 @@ export class FaultController {
     const dut = this.sim.dut;
     const direction = this.random.pick(['ab', 'ba'] as const);
     this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1);
-    switch (kind) {
-      case 'drop':
-      case 'corrupt': {
-        const signal = dut[`fault_${kind}_${direction}_i`];
-        signal.value = 1;
-        await ClockCycles(dut.clk_i, this.random.int(3, 40));
-        signal.value = 0;
-        break;
+    const ended = this.hooks.onBurst?.(kind, kind === 'cut' ? 'both' : direction);
+    try {
+      switch (kind) {
+        case 'drop':
+        case 'corrupt': {
+          const signal = dut[`fault_${kind}_${direction}_i`];
+          signal.value = 1;
+          await ClockCycles(dut.clk_i, this.random.int(3, 40));
+          signal.value = 0;
+          break;
+        }
+        case 'delay': {
+          const signal = dut[`fault_delay_${direction}_i`];
+          signal.value = this.random.int(5, 60);
+          await ClockCycles(dut.clk_i, this.random.int(50, 400));
+          signal.value = 0;
+          break;
+        }
+        case 'fail':
+          throw new Error('fault controller: a node failure is an episode, not a burst');
+        case 'cut':
+          this.hooks.onCut?.();
+          dut.fault_cut_i.value = 1;
+          await ClockCycles(dut.clk_i, this.random.int(200, 1500));
+          dut.fault_cut_i.value = 0;
+          break;
       }
-      case 'delay': {
-        const signal = dut[`fault_delay_${direction}_i`];
-        signal.value = this.random.int(5, 60);
-        await ClockCycles(dut.clk_i, this.random.int(50, 400));
-        signal.value = 0;
-        break;
-      }
-      case 'fail':
-        throw new Error('fault controller: a node failure is an episode, not a burst');
-      case 'cut':
-        this.hooks.onCut?.();
-        dut.fault_cut_i.value = 1;
-        await ClockCycles(dut.clk_i, this.random.int(200, 1500));
-        dut.fault_cut_i.value = 0;
-        break;
+    } finally {
+      // Also when the mix stops part-way (the task is cancelled).
+      ended?.();
     }
   }
 

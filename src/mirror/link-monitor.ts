@@ -25,6 +25,18 @@ export interface MemoryWrite {
   data: number;
 }
 
+/** Told of every message the monitor records, as it drains them (functional coverage samples from it). */
+export interface LinkObserver {
+  sent(entry: LinkMessage): void;
+  received(entry: LinkMessage): void;
+  /** `got` is `sent` as its receiver took it. */
+  delivered(sent: LinkMessage, got: LinkMessage): void;
+  /** Lost in a link-down: found missing when a later message of the same sender arrived at `at` (ns). */
+  lost(sent: readonly LinkMessage[], at: number): void;
+  /** Everything drained so far has been told. */
+  drained(): void;
+}
+
 /** A link invariant that failed, as the scoreboard reports it. */
 export interface LinkViolation {
   invariant: string;
@@ -107,6 +119,8 @@ export class LinkMonitor {
 
   /** Where sent messages are also recorded. */
   log: TransactionLog | undefined;
+  /** Who else is told of every message drained. */
+  observer: LinkObserver | undefined;
 
   static async create(sim: Simulator): Promise<LinkMonitor> {
     const clock = sim.dut.clk_i;
@@ -162,6 +176,7 @@ export class LinkMonitor {
         const entry = { from: node, ...sent };
         this.sent[node].push(entry);
         this.inFlight[node].push(entry);
+        this.observer?.sent(entry);
         this.log?.add({ time: sent.start, where: `${node}->${otherNode(node)}`, text: describeMessage(sent.message) });
       }
     }
@@ -171,11 +186,13 @@ export class LinkMonitor {
       for (const got of await this.rxTaps[node].drain()) {
         const entry = { from: otherNode(node), ...got };
         this.received[node].push(entry);
+        this.observer?.received(entry);
         if (!isAnswer(got.message.type)) this.lastRequest[node].set(got.message.tag, entry);
         arrivals.push(entry);
       }
     }
     for (const entry of arrivals) this.deliver(entry);
+    this.observer?.drained();
     for (const node of ['a', 'b'] as const) {
       const writes = this.memoryWrites[node];
       if (writes.length > 50_000) writes.splice(0, writes.length - 50_000);
@@ -203,7 +220,9 @@ export class LinkMonitor {
     }
     this.lost[from] += index;
     const [sent] = pending.splice(index, 1);
-    pending.splice(0, index);
+    const skipped = pending.splice(0, index);
+    if (skipped.length > 0) this.observer?.lost(skipped, got.end);
+    this.observer?.delivered(sent!, got);
     this.checkWritePageAck(sent!);
   }
 

@@ -46,8 +46,10 @@ export async function failNode(env: MirrorEnv, scoreboard: Scoreboard, failed: N
   if (!fenced) dut[`${failed}_fail_i`].value = 1;
   scoreboard.nodeDown(failed);
   onDown();
+  await env.coverage.nodeDown(failed, fenced);
   await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(1, { clock: dut.clk_i, budget: takeoverBudget(env.config) }), `failover: ${survivor} takes ${failed} over`);
   const inDoubt = await scoreboard.takeover(failed);
+  env.coverage.episode(fenced ? 'takeoverAfterFence' : 'takeoverAfterFailure', failed);
   const dropped = env.processes[failed].abandon();
   return Math.max(inDoubt.length, dropped.requests) + dropped.accesses;
 }
@@ -65,6 +67,7 @@ export async function restoreNode(env: MirrorEnv, scoreboard: Scoreboard, failed
   await expectWithin(scoreboard, dut[`${survivor}_solo_o`].waitFor(0, { clock: dut.clk_i, budget: failbackBudget(env.config) }), `failback: ${survivor} resynchronizes ${failed} and hands it back`);
   await expectWithin(scoreboard, dut[`${failed}_returned_o`].waitFor(0, { clock: dut.clk_i, budget: 1000 }), `failback: ${failed} serves again`);
   await scoreboard.handback(failed);
+  env.coverage.handback(failed, fenced);
 }
 
 export interface FailureCounts {
@@ -138,6 +141,7 @@ export class NodeFailures {
     this.counts.cuts++;
     this.scoreboard.link.noteLinkDown();
     dut.fault_cut_i.value = 1;
+    this.env.coverage.cutBegins();
     // From shorter than the heartbeat timeout (no link-down) to many times it.
     const scale = linkTiming(this.env.config).heartbeatTimeout / 128;
     const length = this.random.int(Math.round(200 * scale), Math.round(1500 * scale));
@@ -181,6 +185,8 @@ export class NodeFailures {
     this.counts.resyncCuts++;
     this.scoreboard.link.noteLinkDown();
     dut.fault_cut_i.value = 1;
+    this.env.coverage.cutBegins();
+    this.env.coverage.episode('resyncCut', returning);
     await ClockCycles(dut.clk_i, this.random.int(2, 6) * linkTiming(this.env.config).heartbeatTimeout);
     dut.fault_cut_i.value = 0;
     // The returning node dropped what it had received: a message it was taking is cut short.
@@ -218,6 +224,7 @@ export class NodeFailures {
     // Its tables and memory go now: a message it was sending or taking is cut short here.
     this.scoreboard.link.noteNodeDown(loser, this.env.sim.time('ns'));
     this.counts.fences++;
+    this.env.coverage.episode('fence', loser);
     if (moveProcesses) this.traffic.routes[loser].moveTo(otherNode(loser));
   }
 }

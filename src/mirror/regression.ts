@@ -3,9 +3,11 @@
 // after each; at the end every allocation is released and nothing may be
 // left unanswered.
 import type { Design } from '../build/design.js';
+import type { FunctionalCoverageData } from '../coverage/functional.js';
 import { SimulationFinishedError } from '../errors.js';
 import { Random } from '../sim/random.js';
 import { Simulator } from '../sim/simulator.js';
+import type { WavesOption } from '../waves/window.js';
 import { startSoon } from '../sim/task.js';
 import { ClockCycles } from '../sim/triggers.js';
 import type { MirrorParameters } from './design.js';
@@ -16,6 +18,7 @@ import type { Scenario } from './scenarios.js';
 import { failbackBudget, NodeFailures, type FailureCounts } from './node-failure.js';
 import { InvariantViolation, type Scoreboard } from './scoreboard.js';
 import { Traffic } from './traffic.js';
+import type { LoggedTransaction } from './transaction-log.js';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -27,7 +30,8 @@ export interface RunOptions {
   parameters?: MirrorParameters;
   /** Another design (a mutant) with the same ports and parameters. */
   design?: Design;
-  waves?: string;
+  /** An FST of the whole run, or of a window of it (see SimulatorOptions.waves). */
+  waves?: WavesOption;
   coverageFile?: string;
   /** Pointer operations per node between two checkpoints. */
   phaseOps?: number;
@@ -50,9 +54,17 @@ export interface RunResult extends FailureCounts {
   cycles: number;
   seconds: number;
   violation: InvariantViolation | undefined;
+  /** What the run covered of the testplan (src/mirror/testplan.ts); runs add up with mergeFunctionalCoverage. */
+  coverage: FunctionalCoverageData;
+  /** The scoreboard's last transactions on each node and on the link, when a violation ended the run. */
+  transactions: LoggedTransaction[];
 }
 
-const CLOCK_NS = 10;
+/** Transactions kept per place for a violation's report (the timing diagram draws the last few). */
+const REPORTED_TRANSACTIONS = 12;
+
+/** The system clock's period. */
+export const CLOCK_NS = 10;
 
 export async function runRegression(options: RunOptions): Promise<RunResult> {
   const faults = options.faults ?? options.scenario.faults;
@@ -69,6 +81,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
       const failures = new NodeFailures(env, scoreboard, traffic, random);
       const controller = new FaultController(sim, random, {
         onCut: () => scoreboard.link.noteLinkDown(),
+        onBurst: (kind, direction) => env.coverage.faultBegins(kind, direction),
         // A violation is recorded by the scoreboard and ends the phase; the failure just stops.
         failAndReturn: () => failures.failAndReturn().catch(endsAtViolation),
         cutAndHeal: () => failures.cutAndHeal().catch(endsAtViolation),
@@ -108,7 +121,9 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
       }
       const link = sim.dut.u_link;
       const retransmissions = Number(await link.stat_retx_ab_o.value) + Number(await link.stat_retx_ba_o.value);
-      const trims = Number(await sim.dut.u_node_a.u_mm.u_originator.stat_trims_q.value) + Number(await sim.dut.u_node_b.u_mm.u_originator.stat_trims_q.value);
+      const trimsOf = { a: Number(await sim.dut.u_node_a.u_mm.u_originator.stat_trims_q.value), b: Number(await sim.dut.u_node_b.u_mm.u_originator.stat_trims_q.value) };
+      const trims = trimsOf.a + trimsOf.b;
+      for (const node of ['a', 'b'] as const) env.coverage.trims(node, trimsOf[node]);
       return {
         seed: options.seed,
         scenario: options.scenario.name,
@@ -125,6 +140,8 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         cycles: Math.round((sim.time('ns') - startNs) / CLOCK_NS),
         seconds: (performance.now() - started) / 1000,
         violation,
+        coverage: env.coverage.data(),
+        transactions: violation ? ['a', 'b', 'a->b', 'b->a'].flatMap((where) => scoreboard.log.tail(REPORTED_TRANSACTIONS, where)) : [],
       };
     });
   } finally {

@@ -16,9 +16,10 @@ import { buildHierarchy, MemoryHandle, SignalHandle, type SignalInfo } from './h
 import { Scheduler } from './scheduler.js';
 import { StreamDriver, StreamMonitor, type StreamBus } from './streams.js';
 import { Task } from './task.js';
-import { fromSteps, type TimeUnit } from './time.js';
+import { fromSteps, toSteps, type TimeUnit } from './time.js';
 import { closestNames } from './suggest.js';
 import { UnknownSignalError } from '../errors.js';
+import { wavesWindow, WavesWindowError, type WavesOption, type WavesWindow } from '../waves/window.js';
 
 /** How long a test body may still run after the simulation stopped under it. */
 const STOPPED_GRACE_MS = 2000;
@@ -29,8 +30,11 @@ export interface SimulatorOptions {
   executable?: string;
   /** Seeds the bridge's random choices (stream back-pressure and gaps). */
   seed?: number;
-  /** Write an FST waveform of the whole run to this file. */
-  waves?: string;
+  /**
+   * Write an FST waveform: of the whole run to this file, or only of a window
+   * of it (`{ file, fromNs, toNs }`); outside the window nothing is dumped.
+   */
+  waves?: WavesOption;
   /** Build with code coverage and write it to this file on close. */
   coverageFile?: string;
   /** Bound on every request to the simulator, in ms (default 15000). */
@@ -82,6 +86,8 @@ export class Simulator {
   }
 
   static async start(options: SimulatorOptions): Promise<Simulator> {
+    // A bad window is the caller's mistake: refused before anything starts.
+    if (options.waves !== undefined) wavesWindow(options.waves);
     const executable =
       options.executable ?? (await ensureModel(options.design, { coverage: options.coverageFile !== undefined, log: options.onBuild })).executable;
     const endpoint = freshEndpoint();
@@ -133,9 +139,23 @@ export class Simulator {
     this.dut = dut;
     this.handles = handles;
     if (this.options.waves) {
-      mkdirSync(dirname(this.options.waves), { recursive: true });
-      await this.connection.request('trace_start', { file: this.options.waves });
+      const window = wavesWindow(this.options.waves);
+      mkdirSync(dirname(window.file), { recursive: true });
+      await this.connection.request('trace_start', { file: window.file, ...this.traceWindow(window) });
     }
+  }
+
+  /** The window in the bridge's time steps. */
+  private traceWindow(window: WavesWindow): { from?: number; to?: number } {
+    const steps = (ns: number | undefined, field: string): number | undefined => {
+      if (ns === undefined) return undefined;
+      try {
+        return Number(toSteps(ns, 'ns', this.info.timeprecision));
+      } catch (error) {
+        throw new WavesWindowError(`SimulatorOptions.waves.${field}`, ns, error instanceof Error ? error.message : String(error));
+      }
+    };
+    return { from: steps(window.fromNs, 'fromNs'), to: steps(window.toNs, 'toNs') };
   }
 
   private onExit(exit: BridgeExit): void {
