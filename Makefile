@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev ccache gtkwave lcov chromium
+APT_PACKAGES := verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev ccache gtkwave lcov chromium xvfb xauth
 NODE_STAMP   := node_modules/.mirrorsim-installed
 TS_STAMP     := build/ts/.built
 TS_SOURCES   := $(shell find src bench test -name '*.ts' 2>/dev/null) tsconfig.json

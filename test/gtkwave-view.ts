@@ -1,6 +1,6 @@
 // For tests: what GTKWave itself makes of a dump and its save file, asked
 // through its Tcl interface on a virtual display (xvfb-run). Undefined when
-// this machine has no gtkwave or no xvfb-run.
+// this machine has no gtkwave or no xvfb-run (make deps installs both).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -12,7 +12,7 @@ import { BuildError, MissingToolError } from '../errors.js';
 import { absoluteSources, type Design } from './design.js';
 import { bridgeDir, buildDir, modelsDir, repoRoot } from './paths.js';
 
-export const APT_PACKAGES = 'verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev ccache gtkwave lcov chromium';
+export const APT_PACKAGES = 'verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev ccache gtkwave lcov chromium xvfb xauth';
 
 /** What the model is linked with: the bridge (default) or another C++ main, for benchmarks. */
 export interface Harness {

@@ -21,17 +21,17 @@ export function codeCoverageSection(summary: Awaited<ReturnType<typeof mergeCode
     .map(([kind, count]) => ({ kind, hit: count.hit, total: count.total, percent: count.percent }));
 }
 
-export function functionalSection(data: FunctionalCoverageData): { text: string; groups: NonNullable<CoverageSection['functional']> } {
+export function functionalSection(data: FunctionalCoverageData, maxHoles?: number): { text: string; groups: NonNullable<CoverageSection['functional']> } {
   const groups = summarizeCoverage(TESTPLAN, data);
-  return { text: formatCoverageReport(groups), groups };
+  return { text: formatCoverageReport(groups, maxHoles === undefined ? {} : { maxHoles }), groups };
 }
 
 /** The coverage section of a report: functional groups summed over runs, code coverage merged from .dat files. */
-export async function coverageReport(reportDir: string, functional: FunctionalCoverageData | undefined, files: readonly string[], options: { codeDir?: string } = {}): Promise<CoverageReport> {
+export async function coverageReport(reportDir: string, functional: FunctionalCoverageData | undefined, files: readonly string[], options: { codeDir?: string; maxHoles?: number } = {}): Promise<CoverageReport> {
   const html: CoverageSection = {};
   const text: string[] = [];
   if (functional) {
-    const summary = functionalSection(functional);
+    const summary = functionalSection(functional, options.maxHoles);
     html.functional = summary.groups;
     text.push(`\nfunctional coverage\n${summary.text}`);
   }
@@ -65,7 +65,8 @@ export function regressionCoverage(reportDir: string, code: boolean) {
       return [...files];
     },
     section(): Promise<CoverageReport> {
-      return coverageReport(reportDir, this.functional(), files);
+      // A regression's own summary lists a few holes per group; make coverage lists them all.
+      return coverageReport(reportDir, this.functional(), files, { maxHoles: 6 });
     },
   };
 }

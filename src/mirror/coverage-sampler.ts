@@ -78,7 +78,11 @@ export class CoverageSampler implements ProcessObserver, FunctionalCoverageSourc
 
   response(node: NodeName, response: ProcResponse): void {
     const status = Status[response.status] ?? 'other';
-    this.functional.sample('process_answers', { op: OP_NAMES[response.op] ?? 'none', status });
+    const op = OP_NAMES[response.op] ?? 'none';
+    this.functional.sample('process_answers', { op, status });
+    if (response.status === Status.Denied && (op === 'allocate' || op === 'getRead' || op === 'getWrite')) {
+      this.functional.sample('denied_paths', { path: op === 'allocate' ? 'allocationNoSlot' : 'pagingQueueFull' });
+    }
     const model = this.model;
     if (!model || (response.op !== ProcOp.GetRead && response.op !== ProcOp.GetWrite)) return;
     // The model has not applied this answer yet: it holds the locks the node decided on.

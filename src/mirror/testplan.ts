@@ -261,7 +261,7 @@ export const TESTPLAN: CoveragePlan = {
         {
           name: 'flow',
           bins: [...FLOWS],
-          ignore: { trim: 'not swept (a trim follows a failback only)', idle: 'no flow under way', unknown: 'no flow under way' },
+          ignore: { trim: 'not swept (a trim follows a failback only)', idle: 'no flow under way', unknown: 'a request op the encoding does not define (illegal in failure_step_any)' },
         },
         {
           name: 'step',
@@ -333,10 +333,23 @@ export const TESTPLAN: CoveragePlan = {
       crosses: [{ coverpoints: ['episode', 'node'] }],
     },
     {
+      name: 'denied_paths',
+      description:
+        'The answers that refuse to wait (the process agents): denied, for an allocation with no table slot here or on the partner (immediate, or with the paging queue full: Fig. 5 510/520/550), and for a read or write pointer that would have to wait with the paging queue full (one path in mm_originator for both). Sampled in every environment, so the directed suites count (directed.test.ts, queue-full.test.ts).',
+      required: true,
+      goal: 100,
+      coverpoints: [
+        {
+          name: 'path',
+          bins: ['allocationNoSlot', 'pagingQueueFull'],
+        },
+      ],
+    },
+    {
       name: 'process_answers',
       description:
-        'Each process operation and the answer its node gave (the process agents), including the denied paths: an immediate allocation with no table slot, a pointer request with the paging queue full. Sampled in every environment, with or without a scoreboard, so the directed suites count.',
-      required: true,
+        'Each process operation and the answer its node gave (the process agents): every answer mm_originator can give, error answers included. Sampled in every environment, with or without a scoreboard, so the directed suites count. Not required: the traffic asks only for what it may have, and the directed suites ask for each error answer with one operation, not with each; the holes say which (operation, answer) no test asks for.',
+      required: false,
       goal: 100,
       coverpoints: [
         { name: 'op', bins: [...PROCESS_OPS], ignore: { none: 'the agents send only the five operations' } },
@@ -361,6 +374,11 @@ export const TESTPLAN: CoveragePlan = {
             { where: { op: ['getRead', 'getWrite'], status: 'NoFrame' }, reason: 'a page-in whose frame went to the partner side meanwhile, or whose DMA failed: neither is provoked by the traffic' },
             { where: { op: 'releasePointer', status: ['UnknownGuid', 'BadPage'] }, reason: 'the traffic releases only pages of live allocations it holds a pointer to' },
             { where: { op: 'releaseMemory', status: 'NotLocal' }, reason: 'the traffic releases an allocation only where it is served' },
+            {
+              where: { status: 'PartnerTimeout' },
+              reason:
+                'a partner that is alive and silent (or, for a release pointer, a destage queue stuck full): a failed or cut-off partner takes the link down within its heartbeat timeout, long before a request times out (ReqTimeout, 4096 cycles), and is answered partner down',
+            },
           ],
         },
       ],

@@ -45,9 +45,9 @@ function envFlag(name: string): boolean {
 
 export function createSimTest(config: SimTestConfig) {
   // Build (or find in the cache) before the file's tests start, so a first
-  // build never eats into a test's own timeout.
+  // build never eats into a test's own timeout (with COVERAGE=1, the coverage build the tests run).
   beforeAll(async () => {
-    await ensureModel(config.design, { log: (line) => console.log(line) });
+    await ensureModel(config.design, { coverage: envFlag('MIRRORSIM_COVERAGE'), log: (line) => console.log(line) });
   }, 30 * 60_000);
 
   const withSim = test.extend<SimFixtures>({

@@ -47,8 +47,3 @@ export function wavesWindow(option: WavesOption, where = 'SimulatorOptions.waves
   }
   return { file: option.file, fromNs, toNs };
 }
-
-/** The file an option writes. */
-export function wavesFile(option: WavesOption): string {
-  return typeof option === 'string' ? option : option.file;
-}
