@@ -57,7 +57,8 @@ export async function failureWaves(failure: FailureRecord, context: FailureWaves
         return { reproduced: again?.invariant === failure.invariant && again.time === failure.time };
       },
     });
-    failure.waves = { fst: waves.fst, gtkw: waves.gtkw, openCommand: waves.openCommand, fromNs: waves.fromNs, toNs: waves.toNs, bytes: waves.bytes, reproduced: waves.reproduced };
+    const { signals: _signals, ...record } = waves;
+    failure.waves = record;
   } catch (error) {
     failure.wavesError = error instanceof Error ? error.message : String(error);
   }

@@ -18,7 +18,7 @@ import type { Scenario } from './scenarios.js';
 import { failbackBudget, NodeFailures, type FailureCounts } from './node-failure.js';
 import { InvariantViolation, type Scoreboard } from './scoreboard.js';
 import { Traffic } from './traffic.js';
-import type { LoggedTransaction } from './transaction-log.js';
+import { LOG_PLACES, type LoggedTransaction } from './transaction-log.js';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -141,7 +141,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         seconds: (performance.now() - started) / 1000,
         violation,
         coverage: env.coverage.data(),
-        transactions: violation ? ['a', 'b', 'a->b', 'b->a'].flatMap((where) => scoreboard.log.tail(REPORTED_TRANSACTIONS, where)) : [],
+        transactions: violation ? LOG_PLACES.flatMap((where) => scoreboard.log.tail(REPORTED_TRANSACTIONS, where)) : [],
       };
     });
   } finally {

@@ -12,7 +12,7 @@ import { reconcileTakeover } from './model-takeover.js';
 import { framesOf, matches, pageDifference } from './page-words.js';
 import type { ProcessObserver } from './process-agent.js';
 import { nodeId, otherNode, type NodeName, type NodeState, type NodeView, type PageEntry } from './state.js';
-import { TransactionLog } from './transaction-log.js';
+import { LOG_PLACES, TransactionLog } from './transaction-log.js';
 
 /** An invariant the design broke. */
 export class InvariantViolation extends MirrorsimError {
@@ -88,7 +88,7 @@ export class Scoreboard implements ProcessObserver {
   }
 
   private recent(): string {
-    return ['a', 'b', 'a->b', 'b->a']
+    return LOG_PLACES
       .map((where) => `last on ${where}:\n${TransactionLog.format(this.log.tail(8, where)) || '  (nothing)'}`)
       .join('\n');
   }

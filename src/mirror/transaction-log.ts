@@ -1,6 +1,9 @@
 // A bounded record of what happened, newest last: the scoreboard prints the
 // tail of it when an invariant fails.
 
+/** The places transactions are logged at: each node's process port and each link direction. */
+export const LOG_PLACES = ['a', 'b', 'a->b', 'b->a'] as const;
+
 export interface LoggedTransaction {
   /** Simulation time in ns. */
   time: number;

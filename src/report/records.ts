@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MirrorsimError } from '../errors.js';
+import type { FailureWaves } from '../waves/failure-waves.js';
 
 export const RESULTS_VERSION = 1;
 
@@ -16,16 +17,8 @@ export interface TransactionRecord {
   text: string;
 }
 
-export interface WavesRecord {
-  fst: string;
-  gtkw: string;
-  openCommand: string;
-  fromNs: number;
-  toNs: number;
-  bytes: number;
-  /** The re-run met the same invariant at the same time. */
-  reproduced: boolean;
-}
+/** A failure's waves as the report keeps them (what captureFailureWaves returns, without the signal count). */
+export type WavesRecord = Omit<FailureWaves, 'signals'>;
 
 export interface FailureRecord {
   invariant: string;

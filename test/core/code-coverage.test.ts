@@ -24,9 +24,9 @@ import {
   type CodeCoverageResult,
 } from '../../src/coverage/code-coverage.js';
 import { MissingToolError } from '../../src/errors.js';
-import { Clock } from '../../src/sim/clock.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import { ClockCycles } from '../../src/sim/triggers.js';
+import { clockAndReset } from './fixture-reset.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mirrorsim-codecov-'));
 const runA = join(dir, 'runs', 'shard1', 'counter.dat');
@@ -37,10 +37,7 @@ async function runWithCoverage(file: string, body: (dut: any) => Promise<void>):
   try {
     await sim.runMain(async () => {
       const dut = sim.dut;
-      new Clock(dut.clk_i, 10, 'ns').start();
-      dut.rst_ni.value = 0;
-      await ClockCycles(dut.clk_i, 2);
-      dut.rst_ni.value = 1;
+      await clockAndReset(dut);
       await body(dut);
     });
   } finally {

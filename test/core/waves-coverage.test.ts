@@ -6,19 +6,16 @@ import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { fixtureDesign } from '../../src/build/design.js';
 import { ensureModel } from '../../src/build/verilate.js';
-import { Clock } from '../../src/sim/clock.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import { ClockCycles } from '../../src/sim/triggers.js';
+import { clockAndReset } from './fixture-reset.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mirrorsim-waves-'));
 
 async function countFor(sim: Simulator, cycles: number): Promise<void> {
   await sim.runMain(async () => {
     const dut = sim.dut;
-    new Clock(dut.clk_i, 10, 'ns').start();
-    dut.rst_ni.value = 0;
-    await ClockCycles(dut.clk_i, 2);
-    dut.rst_ni.value = 1;
+    await clockAndReset(dut);
     dut.cnt_en_i.value = 1;
     await ClockCycles(dut.clk_i, cycles);
   });

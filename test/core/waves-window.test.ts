@@ -17,6 +17,7 @@ import { genericWaveGroups } from '../../src/waves/groups.js';
 import { parseSaveFile, zoomFor } from '../../src/waves/gtkw.js';
 import { WavesWindowError } from '../../src/waves/window.js';
 import { readFstTimes } from '../fst-times.js';
+import { clockAndReset } from './fixture-reset.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mirrorsim-window-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,10 +30,7 @@ async function count(waves: SimulatorOptions['waves'], cycles: number): Promise<
   try {
     const value = await sim.runMain(async () => {
       const dut = sim.dut;
-      new Clock(dut.clk_i, CLOCK_NS, 'ns').start();
-      dut.rst_ni.value = 0;
-      await ClockCycles(dut.clk_i, 2);
-      dut.rst_ni.value = 1;
+      await clockAndReset(dut, CLOCK_NS);
       dut.cnt_en_i.value = 1;
       await ClockCycles(dut.clk_i, cycles);
       return Number(await dut.cnt_count_o.value);
@@ -54,10 +52,7 @@ async function traffic(waves: SimulatorOptions['waves'], words: number): Promise
     const started = performance.now();
     const out = await sim.runMain(async () => {
       const dut = sim.dut;
-      new Clock(dut.clk_i, CLOCK_NS, 'ns').start();
-      dut.rst_ni.value = 0;
-      await ClockCycles(dut.clk_i, 2);
-      dut.rst_ni.value = 1;
+      await clockAndReset(dut, CLOCK_NS);
       dut.cnt_en_i.value = 1;
       await ClockCycles(dut.clk_i, 1);
       const driver = await sim.streamDriver({ name: 'in', clock: dut.clk_i, valid: dut.in_valid_i, ready: dut.in_ready_o, data: [dut.in_data_i] }, { idleProb: 0.3 });
