@@ -97,11 +97,15 @@ COVERAGE_SUITES := test/mirror/directed.test.ts test/mirror/partner-messages.tes
   test/mirror/queue-full.test.ts test/mirror/failover.test.ts test/mirror/failover-sweep.test.ts test/rtl
 
 # A coverage campaign: every step runs even when one fails (a failing seed
-# still has coverage to count), and the status is the worst of them.
+# still has coverage to count), and the status is the worst of them. A
+# coverage model runs about ten times slower (toggle coverage), so its
+# regression is the default seeds and scenarios at COVERAGE_OPS operations
+# per node unless OPS= says otherwise.
+COVERAGE_OPS ?= 300
 coverage: deps $(TS_STAMP)
 	rm -rf build/coverage
 	@status=0; \
-	MIRRORSIM_COVERAGE=1 MIRRORSIM_REPORT_DIR=build/coverage/sim node build/ts/src/cli/sim.js || status=1; \
+	MIRRORSIM_COVERAGE=1 MIRRORSIM_REPORT_DIR=build/coverage/sim MIRRORSIM_OPS=$(or $(OPS),$(COVERAGE_OPS)) node build/ts/src/cli/sim.js || status=1; \
 	MIRRORSIM_COVERAGE=1 npx vitest run $(COVERAGE_SUITES) || status=1; \
 	node build/ts/src/cli/coverage.js build/coverage || status=1; \
 	exit $$status

@@ -10,7 +10,7 @@ import { mergeShardResults, missingShards, ShardMergeError } from '../report/mer
 import { readResults } from '../report/records.js';
 import { formatSummary } from '../report/summary.js';
 import { writeReports } from '../report/write-reports.js';
-import { coverageReport } from './sim-coverage.js';
+import { coverageReport } from '../report/coverage-section.js';
 
 async function main(): Promise<number> {
   const dirs = (process.env.MIRRORSIM_DIRS ?? process.argv.slice(2).join(' ')).split(/\s+/).filter(Boolean).map((dir) => resolve(dir));

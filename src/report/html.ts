@@ -86,6 +86,11 @@ export function coverageSectionHtml(coverage: CoverageSection | undefined, repor
   return parts.join('\n');
 }
 
+/** A page in the reports' style. */
+export function htmlPage(title: string, body: string): string {
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
+}
+
 export interface HtmlReportOptions {
   /** Where the report is written: links to waves and coverage are relative to it. */
   file: string;

@@ -2,7 +2,8 @@
 // failing seed is re-run with a trace of only its last cycles; the
 // FST and the GTKWave save file exist, every signal the save file names is
 // in the FST, the marker is at the failure, and the re-run failed the same
-// invariant at the same time.
+// invariant at the same time; and the HTML report of that failure renders
+// in headless Chromium with its waves and timing diagram.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,11 @@ import { WaveSignalPatternError } from '../../src/waves/groups.js';
 import { readFstTimes } from '../fst-times.js';
 import { gtkwaveView } from '../gtkwave-view.js';
 import { mutantDesign } from '../mutants/mutant-design.js';
+import { dumpDom } from '../report/chromium.js';
+import { escapeHtml } from '../../src/report/html.js';
+import { RESULTS_VERSION } from '../../src/report/records.js';
+import { seedRecord } from '../../src/report/seed-record.js';
+import { writeReports } from '../../src/report/write-reports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mirrorsim-failure-waves-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,6 +102,22 @@ test('a caught mutant re-runs with waves of its last cycles; the save file shows
   expect(view!.markerA).toBe(failureTicks);
   expect(view!.start).toBe(nsToTicks(waves.fromNs, timescale));
   expect(view!.end).toBeGreaterThanOrEqual(failureTicks);
+
+  // The report of this real failure, as a person's browser renders it: the invariant, the replay command, the waves and the timing diagram of its transactions.
+  const record = seedRecord(first, 0, 60, `make sim TEST=random SEED=${seed} OPS=60 WAVES=1`);
+  const { signals: _signals, ...wavesRecord } = waves;
+  record.failure!.waves = wavesRecord;
+  const written = writeReports({ version: RESULTS_VERSION, command: 'mutant no-replication', started: new Date().toISOString(), reportDir: join(dir, 'report'), ops: 60, shards: [], seeds: [record], coverageFiles: [] });
+  expect(readFileSync(written.junit, 'utf8')).toContain(`replay: make sim TEST=random SEED=${seed} OPS=60 WAVES=1`);
+  const dom = await dumpDom(written.html);
+  expect(dom).toMatch(/id="verdict">FAIL</);
+  expect(dom).toContain(`id="failure-random-${seed}"`);
+  expect(dom).toContain(escapeHtml(violation.invariant));
+  expect(dom).toContain(escapeHtml(waves.openCommand));
+  expect(dom).toMatch(/<svg[^>]*class="WaveDrom"/);
+  // The diagram's lanes carry the run's own transactions (the link's messages among them).
+  expect(record.failure!.transactions.some((t) => t.where === 'a->b' || t.where === 'b->a')).toBe(true);
+  expect(dom).toContain('link A→B');
 
   // A renamed RTL signal does not silently drop out of the save file.
   const renamed = [...inFst].filter((name) => !name.startsWith('TOP.mirror_top.u_node_b.u_dma.state_q'));
