@@ -96,18 +96,24 @@ merge-reports: deps $(TS_STAMP)
 COVERAGE_SUITES := test/mirror/directed.test.ts test/mirror/partner-messages.test.ts test/mirror/link-fault-messages.test.ts \
   test/mirror/queue-full.test.ts test/mirror/failover.test.ts test/mirror/failover-sweep.test.ts test/rtl
 
-# A coverage campaign: every step runs even when one fails (a failing seed
-# still has coverage to count), and the status is the worst of them. A
-# coverage model runs about ten times slower (toggle coverage), so its
-# regression is the default seeds and scenarios at COVERAGE_OPS operations
-# per node unless OPS= says otherwise.
+# A coverage campaign: the regression and the directed suites run side by
+# side (a regression is one simulator process, the suites use the other
+# core; the suites' output goes to build/coverage/directed.log), every step
+# runs even when one fails (a failing seed still has coverage to count), and
+# the status is the worst of them. A coverage model runs about ten times
+# slower (toggle coverage), so its regression is the default seeds and
+# scenarios at COVERAGE_OPS operations per node unless OPS= says otherwise.
 COVERAGE_OPS ?= 300
 coverage: deps $(TS_STAMP)
 	rm -rf build/coverage
+	mkdir -p build/coverage
 	@status=0; \
+	MIRRORSIM_COVERAGE=1 npx vitest run --maxWorkers=1 --reporter=default --reporter=junit --outputFile.junit=build/coverage/directed-junit.xml $(COVERAGE_SUITES) > build/coverage/directed.log 2>&1 & suites=$$!; \
 	MIRRORSIM_COVERAGE=1 MIRRORSIM_REPORT_DIR=build/coverage/sim MIRRORSIM_OPS=$(or $(OPS),$(COVERAGE_OPS)) node build/ts/src/cli/sim.js || status=1; \
-	MIRRORSIM_COVERAGE=1 npx vitest run $(COVERAGE_SUITES) || status=1; \
-	node build/ts/src/cli/coverage.js build/coverage || status=1; \
+	echo "mirrorsim: waiting for the directed suites (build/coverage/directed.log)"; \
+	wait $$suites || { status=1; echo "mirrorsim: the directed suites failed: see build/coverage/directed.log"; }; \
+	tail -n 6 build/coverage/directed.log; \
+	MIRRORSIM_DIRS=build/coverage MIRRORSIM_REPORT_DIR=build/coverage node build/ts/src/cli/coverage.js || status=1; \
 	exit $$status
 
 coverage-report: deps $(TS_STAMP)

@@ -7,7 +7,7 @@ import { coverageDir } from '../build/paths.js';
 import { writeCoverageReport } from '../report/coverage-report.js';
 
 async function main(): Promise<number> {
-  const given = (process.env.MIRRORSIM_DIRS ?? process.argv.slice(2).join(' ')).split(/\s+/).filter(Boolean);
+  const given = (process.env.MIRRORSIM_DIRS || process.argv.slice(2).join(' ')).split(/\s+/).filter(Boolean);
   const dirs = (given.length > 0 ? given : [coverageDir]).map((dir) => resolve(dir));
   const report = await writeCoverageReport(dirs, resolve(process.env.MIRRORSIM_REPORT_DIR || coverageDir));
   console.log(report.output);

@@ -20,7 +20,6 @@ export interface SimKnobs {
   reportDir: string;
   ops: number;
   test: string | undefined;
-  waves: boolean;
   coverage: boolean;
   /** Build parameters (undefined: the RTL default). */
   pageBytes: number | undefined;
@@ -53,15 +52,25 @@ export function parseShard(text: string | undefined): Shard | undefined {
   return { index, count };
 }
 
+/** The first seed of a sharded regression that names none: every shard draws the same list from it. */
+export const SHARDED_FIRST_SEED = 1;
+
+function defaultReportDir(shard: Shard | undefined, replayed: number | undefined): string {
+  const name = shard ? `sim-shard${shard.index}of${shard.count}` : replayed !== undefined ? `sim-seed${replayed}` : 'sim';
+  return join(buildDir, 'reports', name);
+}
+
 export function readKnobs(defaults: { seeds: number; ops: number }): SimKnobs {
   const seed = process.env.MIRRORSIM_SEED;
   const shard = parseShard(process.env.MIRRORSIM_SHARD);
-  // Every shard must draw the same seed list, so a sharded run names its first seed.
-  if (shard && !seed) throw new RangeError(`SHARD=${shard.index}/${shard.count} needs SEED= (the first seed of the whole regression), so that every shard runs part of the same seed list`);
-  const count = integer('MIRRORSIM_SEEDS', seed && !shard ? 1 : defaults.seeds, 1);
-  const first = seed ? integer('MIRRORSIM_SEED', 1, 0) : Math.floor(Math.random() * 0x7fff_ffff);
+  // SEED= alone replays one seed; a regression (sharded or not) runs the default count.
+  const replay = Boolean(seed) && !shard && !process.env.MIRRORSIM_SEEDS;
+  const count = integer('MIRRORSIM_SEEDS', replay ? 1 : defaults.seeds, 1);
+  // Every shard must draw the same seed list: without SEED= they start at SHARDED_FIRST_SEED.
+  const first = seed ? integer('MIRRORSIM_SEED', 1, 0) : shard ? SHARDED_FIRST_SEED : Math.floor(Math.random() * 0x7fff_ffff);
   const positions = Array.from({ length: count }, (_, i) => i).filter((i) => !shard || i % shard.count === shard.index - 1);
-  const reportDir = process.env.MIRRORSIM_REPORT_DIR ? resolve(process.env.MIRRORSIM_REPORT_DIR) : join(buildDir, 'reports', shard ? `sim-shard${shard.index}of${shard.count}` : 'sim');
+  // A replayed seed writes its own report, so the regression's report it came from stays.
+  const reportDir = process.env.MIRRORSIM_REPORT_DIR ? resolve(process.env.MIRRORSIM_REPORT_DIR) : defaultReportDir(shard, replay ? first : undefined);
   return {
     seeds: Array.from({ length: count }, (_, i) => (first + i) >>> 0),
     positions,
@@ -69,7 +78,6 @@ export function readKnobs(defaults: { seeds: number; ops: number }): SimKnobs {
     reportDir,
     ops: integer('MIRRORSIM_OPS', defaults.ops, 1),
     test: process.env.MIRRORSIM_TEST || undefined,
-    waves: ['1', 'true', 'yes'].includes(process.env.MIRRORSIM_WAVES ?? ''),
     coverage: ['1', 'true', 'yes'].includes(process.env.MIRRORSIM_COVERAGE ?? ''),
     pageBytes: optionalPowerOfTwo('MIRRORSIM_PAGE_BYTES', 16, 4096),
     frames: optionalPowerOfTwo('MIRRORSIM_FRAMES', 2, 256),

@@ -10,10 +10,10 @@ import { mergeShardResults, missingShards, ShardMergeError } from '../report/mer
 import { readResults } from '../report/records.js';
 import { formatSummary } from '../report/summary.js';
 import { writeReports } from '../report/write-reports.js';
-import { coverageReport } from '../report/coverage-section.js';
+import { coverageOrWhyNot, coverageReport } from '../report/coverage-section.js';
 
 async function main(): Promise<number> {
-  const dirs = (process.env.MIRRORSIM_DIRS ?? process.argv.slice(2).join(' ')).split(/\s+/).filter(Boolean).map((dir) => resolve(dir));
+  const dirs = (process.env.MIRRORSIM_DIRS || process.argv.slice(2).join(' ')).split(/\s+/).filter(Boolean).map((dir) => resolve(dir));
   const inputs = dirs.map((dir) => {
     const file = join(dir, 'results.json');
     if (!existsSync(file)) throw new ShardMergeError(dir, 'has no results.json (is it a make sim report directory?)');
@@ -24,7 +24,9 @@ async function main(): Promise<number> {
   const missing = missingShards(merged);
   console.log(`merge-reports: ${inputs.length} report(s), ${merged.seeds.length} seeds of ${merged.command}${missing.length > 0 ? `; MISSING shard(s) ${missing.join(', ')}` : ''}`);
   console.log(formatSummary(merged.seeds));
-  const coverage = await coverageReport(reportDir, merged.functional as FunctionalCoverageData | undefined, merged.coverageFiles.filter((file) => existsSync(file)));
+  const found = merged.coverageFiles.filter((file) => existsSync(file));
+  if (found.length < merged.coverageFiles.length) console.log(`merge-reports: ${merged.coverageFiles.length - found.length} of ${merged.coverageFiles.length} coverage file(s) named by the shards are missing (copy each shard's coverage/ with its report)`);
+  const coverage = await coverageOrWhyNot(coverageReport(reportDir, merged.functional as FunctionalCoverageData | undefined, found), 'merge-reports');
   if (coverage.text) console.log(coverage.text);
   const written = writeReports(merged, coverage.html);
   console.log(`\nreports: ${written.html}\n         ${written.junit}\n         ${written.json}`);

@@ -3,6 +3,7 @@
 // seed is re-run with the last WAVES_LAST cycles before the failure traced,
 // into the report directory, and its record gets the FST, the save file and
 // the command that opens both.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mirrorWaveGroups } from '../mirror/wave-groups.js';
 import type { RunResult } from '../mirror/regression.js';
@@ -16,16 +17,34 @@ export function seedWaves(file: string, knobs: WaveKnobs) {
   const request: WavesWindow = { file, fromNs: knobs.fromNs, toNs: knobs.toNs };
   return {
     request,
-    /** The save file for the trace, the marker at the violation if there was one. */
-    async finish(result: RunResult): Promise<{ gtkw: string; openCommand: string }> {
-      const failureNs = result.violation?.time;
-      return saveFileForTrace({
-        fst: file,
-        groups: mirrorWaveGroups,
-        markerNs: failureNs,
-        windowNs: knobs.fromNs !== undefined || knobs.toNs !== undefined ? [knobs.fromNs ?? 0, knobs.toNs ?? failureNs ?? result.cycles * 10] : undefined,
-        comments: [`${result.scenario} seed ${result.seed}${result.violation ? `: ${result.violation.invariant}` : ''}`],
-      });
+    /**
+     * Writes the save file for the trace, the marker at the violation if
+     * there was one; a failure gets these waves (it needs no re-run) or why
+     * they cannot be used. Returns the line to print.
+     */
+    async finish(result: RunResult, failure: FailureRecord | undefined): Promise<string> {
+      const endNs = result.violation?.time ?? result.endNs;
+      const fromNs = knobs.fromNs ?? 0;
+      const toNs = Math.min(knobs.toNs ?? endNs, endNs);
+      try {
+        const saved = await saveFileForTrace({
+          fst: file,
+          groups: mirrorWaveGroups,
+          markerNs: failure?.time,
+          windowNs: knobs.fromNs !== undefined || knobs.toNs !== undefined ? [fromNs, toNs] : undefined,
+          comments: [`${result.scenario} seed ${result.seed}${result.violation ? `: ${result.violation.invariant}` : ''}`],
+        });
+        if (failure) {
+          // The trace shows the failure only if its window holds the failure's time.
+          const reproduced = fromNs <= failure.time && failure.time <= (knobs.toNs ?? Infinity);
+          failure.waves = { fst: file, gtkw: saved.gtkw, openCommand: saved.openCommand, fromNs, toNs, bytes: statSync(file).size, reproduced };
+        }
+        return `  waves: ${saved.openCommand}`;
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        if (failure) failure.wavesError = why;
+        return `  waves: not usable: ${why}`;
+      }
     },
   };
 }

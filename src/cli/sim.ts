@@ -4,13 +4,12 @@
 // an HTML report. A failing seed is re-run with waves of the cycles before
 // the failure, and its report ends with the FST, the GTKWave save file and
 // the command that opens both. Exit status 1 on any violation.
-import { statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULT_MIXES, isFaultMix, type FaultMix } from '../mirror/faults.js';
 import { CLOCK_NS, runRegression, type RunOptions, type RunResult } from '../mirror/regression.js';
 import { DEFAULT_SCENARIOS, findScenario, SCENARIOS, type Scenario } from '../mirror/scenarios.js';
 import { ensureModel } from '../build/verilate.js';
-import { wavesDir } from '../build/paths.js';
 import { mirrorDesign, type MirrorParameters } from '../mirror/design.js';
 import type { RegressionResults, SeedRecord } from '../report/records.js';
 import { RESULTS_VERSION } from '../report/records.js';
@@ -19,7 +18,9 @@ import { formatSummary } from '../report/summary.js';
 import { readKnobs, type SimKnobs } from './knobs.js';
 import { failureWaves, seedWaves } from './sim-waves.js';
 import { readWaveKnobs } from '../waves/knobs.js';
+import type { WavesRequest } from '../waves/failure-waves.js';
 import { regressionCoverage } from './sim-coverage.js';
+import { coverageOrWhyNot } from '../report/coverage-section.js';
 import { clearReports, writeReports } from '../report/write-reports.js';
 
 /** The knobs that change what a seed does, as `make` arguments, for replay lines and the report. */
@@ -33,6 +34,19 @@ function knobArguments(knobs: SimKnobs, faultsKnob: FaultMix | undefined): strin
 
 function replay(result: RunResult, knobs: SimKnobs, faultsKnob: FaultMix | undefined): string {
   return ['make sim', `TEST=${result.scenario}`, `SEED=${result.seed}`, `OPS=${knobs.ops}`, ...knobArguments(knobs, faultsKnob), 'WAVES=1'].join(' ');
+}
+
+/**
+ * The failing seed again, tracing `waves`, on the same model: a coverage
+ * run's re-run writes its coverage to a scratch file (it must not count twice).
+ */
+async function rerunWithWaves(options: RunOptions, waves: WavesRequest, reportDir: string, stem: string): Promise<RunResult> {
+  const scratch = options.coverageFile ? join(reportDir, 'waves', `${stem}.rerun.dat`) : undefined;
+  try {
+    return await runRegression({ ...options, coverageFile: scratch, waves });
+  } finally {
+    if (scratch) rmSync(scratch, { force: true });
+  }
 }
 
 function scenariosFor(knobs: SimKnobs): readonly Scenario[] | string {
@@ -61,6 +75,7 @@ async function main(): Promise<number> {
   console.log(`mirrorsim: two-node regression, ${knobs.seeds.length} seed(s) from ${knobs.seeds[0]}${shardNote}, ${knobs.ops} pointer operations per node each`);
   const command = ['make sim', `SEED=${knobs.seeds[0]}`, `SEEDS=${knobs.seeds.length}`, `OPS=${knobs.ops}`, ...(knobs.test ? [`TEST=${knobs.test}`] : []), ...knobArguments(knobs, faultsKnob)].join(' ');
   clearReports(knobs.reportDir);
+  const started = new Date().toISOString();
   const records: SeedRecord[] = [];
   const coverage = regressionCoverage(knobs.reportDir, knobs.coverage);
   for (const index of knobs.positions) {
@@ -68,23 +83,19 @@ async function main(): Promise<number> {
     const scenario = scenarios[index % scenarios.length]!;
     const stem = `${scenario.name}-seed${seed}`;
     const options: RunOptions = { scenario, seed, ops: knobs.ops, faults: faultsKnob, parameters, coverageFile: coverage.fileFor(stem) };
-    const userWaves = waveKnobs.whole ? seedWaves(join(wavesDir, 'sim', `${stem}.fst`), waveKnobs) : undefined;
+    const userWaves = waveKnobs.whole ? seedWaves(join(knobs.reportDir, 'waves', `${stem}.fst`), waveKnobs) : undefined;
     const result = await runRegression({ ...options, ...(userWaves ? { waves: userWaves.request } : {}) });
     coverage.add(result);
     const record = seedRecord(result, index, knobs.ops, replay(result, knobs, faultsKnob));
     records.push(record);
     console.log(`${record.failure ? 'FAIL' : 'pass'}  ${scenario.name.padEnd(15)} seed=${seed} faults=${result.faults} ${result.cycles} cycles ${result.seconds.toFixed(1)} s`);
-    if (userWaves) {
-      const saved = await userWaves.finish(result);
-      console.log(`  waves: ${saved.openCommand}`);
-      // The whole run is traced already: the failure needs no re-run.
-      if (record.failure) record.failure.waves = { fst: userWaves.request.file, gtkw: saved.gtkw, openCommand: saved.openCommand, fromNs: userWaves.request.fromNs ?? 0, toNs: userWaves.request.toNs ?? record.failure.time, bytes: statSync(userWaves.request.file).size, reproduced: true };
-    }
+    // With WAVES=1 the run is traced already: a failure needs no re-run.
+    if (userWaves) console.log(await userWaves.finish(result, record.failure));
     if (record.failure) {
       console.log(`\n${result.violation!.message}\n${record.failure.recent}`);
-      if (!record.failure.waves) {
+      if (!record.failure.waves && !record.failure.wavesError) {
         console.log(`  re-running seed ${seed} with waves of the last ${waveKnobs.lastCycles} cycles before the failure …`);
-        await failureWaves(record.failure, { reportDir: knobs.reportDir, stem, clockNs: CLOCK_NS, knobs: waveKnobs, rerun: (waves) => runRegression({ ...options, coverageFile: undefined, waves }) });
+        await failureWaves(record.failure, { reportDir: knobs.reportDir, stem, clockNs: CLOCK_NS, knobs: waveKnobs, rerun: (waves) => rerunWithWaves(options, waves, knobs.reportDir, stem) });
       }
       console.log(`  replay with waveforms: ${record.failure.replay}`);
       const waves = record.failure.waves;
@@ -96,7 +107,7 @@ async function main(): Promise<number> {
   const results: RegressionResults = {
     version: RESULTS_VERSION,
     command,
-    started: new Date().toISOString(),
+    started,
     reportDir: knobs.reportDir,
     ops: knobs.ops,
     shards: knobs.shard ? [knobs.shard] : [],
@@ -104,7 +115,8 @@ async function main(): Promise<number> {
     functional: coverage.functional(),
     coverageFiles: coverage.files(),
   };
-  const section = await coverage.section();
+  // A coverage tool that fails must not take the seeds' reports with it.
+  const section = await coverageOrWhyNot(coverage.section(), 'make sim');
   if (section.text) console.log(section.text);
   const written = writeReports(results, section.html);
   console.log(`\nreports: ${written.html}\n         ${written.junit}\n         ${written.json}`);

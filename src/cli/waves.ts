@@ -8,14 +8,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
-import { repoRoot, wavesDir } from '../build/paths.js';
+import { buildDir, repoRoot, wavesDir } from '../build/paths.js';
 import { mirrorWaveGroups } from '../mirror/wave-groups.js';
 import { SCENARIOS, findScenario } from '../mirror/scenarios.js';
 import { waveGroupsFor } from '../waves/design-groups.js';
 import { saveFileForTrace, gtkwaveCommand } from '../waves/failure-waves.js';
 import { readWaveKnobs } from '../waves/knobs.js';
 
-const USAGE = 'usage: make waves TEST=<scenario or test file> SEED=<n> [NAME=<test name>] [WAVES_FROM=<ns>] [WAVES_TO=<ns>]';
+const USAGE = 'usage: make waves TEST=<scenario or test file> SEED=<n> [NAME=<test name>] [WAVES_FROM=<ns>] [WAVES_TO=<ns>]; for a scenario also the knobs of the failing run (OPS=, FAULTS=, PAGE_BYTES=, FRAMES=), as its replay line names them';
 
 /** The .fst files under `dir` written at or after `sinceMs`. */
 function fstsWrittenSince(dir: string, sinceMs: number): string[] {
@@ -61,11 +61,13 @@ async function main(): Promise<number> {
   const env = { MIRRORSIM_WAVES: '1', MIRRORSIM_SEED: seed };
   let status: number;
   let output = '';
+  // A scenario's run writes its waves into a report directory of its own (the regression's report stays).
+  const root = scenario ? join(buildDir, 'reports', `waves-${scenario.name}-seed${seed}`) : process.env.MIRRORSIM_WAVES_DIR || wavesDir;
   if (scenario) {
     console.log(`make waves: scenario ${scenario.name}, seed ${seed}, with waveforms${knobs.fromNs !== undefined || knobs.toNs !== undefined ? ` of ${knobs.fromNs ?? 0}-${knobs.toNs ?? 'end'} ns` : ''}`);
     const run = await execa(process.execPath, [join(repoRoot, 'build', 'ts', 'src', 'cli', 'sim.js')], {
       cwd: repoRoot,
-      env: { ...env, MIRRORSIM_TEST: scenario.name, MIRRORSIM_SEEDS: '1' },
+      env: { ...env, MIRRORSIM_TEST: scenario.name, MIRRORSIM_SEEDS: '1', MIRRORSIM_SHARD: '', MIRRORSIM_REPORT_DIR: root },
       stdout: ['pipe', 'inherit'],
       stderr: 'inherit',
       reject: false,
@@ -83,7 +85,6 @@ async function main(): Promise<number> {
     });
     status = run.exitCode ?? 1;
   }
-  const root = process.env.MIRRORSIM_WAVES_DIR || wavesDir;
   const fsts = fstsWrittenSince(root, started - 1000);
   if (fsts.length === 0) {
     console.log(`\nmake waves: the run wrote no waveform under ${root}`);

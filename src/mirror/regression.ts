@@ -52,6 +52,8 @@ export interface RunResult extends FailureCounts {
   checkpoints: number;
   pagesCompared: number;
   cycles: number;
+  /** Simulation time at the end of the run, ns. */
+  endNs: number;
   seconds: number;
   violation: InvariantViolation | undefined;
   /** What the run covered of the testplan (src/mirror/testplan.ts); runs add up with mergeFunctionalCoverage. */
@@ -138,6 +140,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         checkpoints: scoreboard.counts.checkpoints,
         pagesCompared: scoreboard.counts.pagesCompared,
         cycles: Math.round((sim.time('ns') - startNs) / CLOCK_NS),
+        endNs: sim.time('ns'),
         seconds: (performance.now() - started) / 1000,
         violation,
         coverage: env.coverage.data(),

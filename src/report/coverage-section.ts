@@ -41,3 +41,14 @@ export async function coverageReport(reportDir: string, functional: FunctionalCo
   }
   return { text: text.join('\n'), html };
 }
+
+/** The coverage section, or — when a coverage tool fails — a section that says why, so the reports are still written. */
+export async function coverageOrWhyNot(section: Promise<CoverageReport>, who: string): Promise<CoverageReport> {
+  try {
+    return await section;
+  } catch (error) {
+    const why = `coverage not reported: ${error instanceof Error ? error.message : String(error)}`;
+    console.error(`${who}: ${why}`);
+    return { text: '', html: { error: why } };
+  }
+}

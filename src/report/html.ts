@@ -13,6 +13,8 @@ export interface CoverageSection {
   code?: ReadonlyArray<{ kind: string; hit: number; total: number; percent: number }>;
   /** The lcov HTML report's index.html. */
   codeHtml?: string;
+  /** Why coverage could not be reported (a tool failed). */
+  error?: string;
 }
 
 export function escapeHtml(text: string): string {
@@ -54,7 +56,7 @@ function failureHtml(record: SeedRecord & { failure: FailureRecord }, reportDir:
   const diagram = f.timingSvg ? `<h4>Transactions before the violation</h4>\n<div class="diagram">${f.timingSvg}</div>` : '';
   return `<section class="failure" id="failure-${record.scenario}-${record.seed}">
 <h3>${escapeHtml(record.scenario)} seed ${record.seed}: ${escapeHtml(f.invariant)}</h3>
-<p class="invariant">invariant violated: <strong>${escapeHtml(f.invariant)}</strong> at ${f.time} ns (cycle ${Math.round(f.time / 10)} of ${record.cycles})</p>
+<p class="invariant">invariant violated: <strong>${escapeHtml(f.invariant)}</strong> at ${f.time} ns, in a run of ${record.cycles} cycles</p>
 <pre>${escapeHtml(f.detail)}</pre>
 <p>Replay: </p><pre class="replay">${escapeHtml(f.replay)}</pre>
 ${waves}
@@ -66,6 +68,7 @@ ${others.length > 0 ? `<p class="meta">The same signature on seeds ${others.map(
 
 /** The coverage tables (functional groups with their holes, code coverage per kind), as the report and `make coverage` show them. */
 export function coverageSectionHtml(coverage: CoverageSection | undefined, reportDir: string): string {
+  if (coverage?.error) return `<p class="meta"><strong>${escapeHtml(coverage.error)}</strong></p>`;
   if (!coverage || (!coverage.functional && !coverage.code)) return '<p class="meta">No coverage in this run (<code>make coverage</code>, or <code>COVERAGE=1</code>).</p>';
   const parts: string[] = [];
   if (coverage.code) {
@@ -89,6 +92,15 @@ export function coverageSectionHtml(coverage: CoverageSection | undefined, repor
 /** A page in the reports' style. */
 export function htmlPage(title: string, body: string): string {
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
+}
+
+/** Every failing seed, one row each: its invariant, replay command and waves. */
+function failingSeedTable(failed: readonly SeedRecord[], reportDir: string): SummaryTable {
+  return {
+    title: 'failing seeds',
+    headers: ['scenario', 'seed', 'invariant', 'at ns', 'replay', 'waves (open with)'],
+    rows: failed.map((r) => [r.scenario, r.seed, r.failure!.invariant, r.failure!.time, r.failure!.replay, r.failure!.waves ? `gtkwave ${relative(reportDir, r.failure!.waves.fst)} ${relative(reportDir, r.failure!.waves.gtkw)}` : r.failure!.wavesError ? `not captured: ${r.failure!.wavesError}` : 'not captured']),
+  };
 }
 
 export interface HtmlReportOptions {
@@ -121,7 +133,8 @@ ${tableHtml(summary, 'summary')}
 ${groups.length > 0 ? `<h2>Failures by signature</h2>\n${tableHtml(failureGroupTable(seeds), 'failure-groups')}` : ''}
 <h2>Coverage</h2>
 ${coverageSectionHtml(options.coverage, reportDir)}
-${groups.length > 0 ? `<h2 id="failures">Failures</h2>\n${groups.map((g) => failureHtml(g.shortest, reportDir, g.seeds.filter((seed) => seed !== g.shortest.seed))).join('\n')}` : ''}
+${failed.length > 0 ? `<h2>Failing seeds</h2>\n${tableHtml(failingSeedTable(failed, reportDir), 'failing-seeds')}` : ''}
+${groups.length > 0 ? `<h2 id="failures">Failures (the shortest seed of each signature)</h2>\n${groups.map((g) => failureHtml(g.shortest, reportDir, g.seeds.filter((seed) => seed !== g.shortest.seed))).join('\n')}` : ''}
 <h2>Runs</h2>
 ${tableHtml(runTable(seeds), 'runs')}
 <h2>Operations and messages</h2>

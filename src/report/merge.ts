@@ -4,6 +4,7 @@
 import { isAbsolute, join, relative } from 'node:path';
 import { mergeFunctionalCoverage, type FunctionalCoverageData } from '../coverage/functional.js';
 import { MirrorsimError } from '../errors.js';
+import { gtkwaveCommand } from '../waves/failure-waves.js';
 import { RESULTS_VERSION, type RegressionResults, type SeedRecord } from './records.js';
 
 export class ShardMergeError extends MirrorsimError {
@@ -28,7 +29,7 @@ function rebaseSeed(record: SeedRecord, shard: RegressionResults, dir: string): 
   if (!record.failure || !waves) return record;
   const fst = rebase(waves.fst, shard, dir);
   const gtkw = rebase(waves.gtkw, shard, dir);
-  return { ...record, failure: { ...record.failure, waves: { ...waves, fst, gtkw, openCommand: `gtkwave ${fst} ${gtkw}` } } };
+  return { ...record, failure: { ...record.failure, waves: { ...waves, fst, gtkw, openCommand: gtkwaveCommand(fst, gtkw) } } };
 }
 
 export function mergeShardResults(inputs: ReadonlyArray<{ dir: string; results: RegressionResults }>, reportDir: string): RegressionResults {
@@ -36,6 +37,8 @@ export function mergeShardResults(inputs: ReadonlyArray<{ dir: string; results: 
   if (!first) throw new ShardMergeError('(none)', 'no report directories given: DIRS="build/reports/sim-shard1of2 build/reports/sim-shard2of2"');
   const seen = new Map<number, string>();
   const seeds: SeedRecord[] = [];
+  const shardCounts = new Set(inputs.flatMap((input) => input.results.shards.map((shard) => shard.count)));
+  if (shardCounts.size > 1) throw new ShardMergeError(inputs.map((i) => i.dir).join(' '), `are shards of different splits (${[...shardCounts].map((n) => `of ${n}`).join(', ')}): merge the shards of one SHARD=i/n split`);
   for (const { dir, results } of inputs) {
     if (results.command !== first.results.command || results.ops !== first.results.ops) {
       throw new ShardMergeError(dir, `is another regression (${results.command}) than ${first.dir} (${first.results.command})`);

@@ -13,7 +13,10 @@ const DETAIL_WORDS = 10;
  */
 export function failureSignature(invariant: string, detail: string): string {
   const where = detail
-    .replace(/\b[ab]\b(?!-)/g, '{node}')
+    .replace(/\b[ab]->[ab]\b/g, '{node}->{node}')
+    .replace(/\b(node|on|at|from|to) [ab]\b/g, '$1 {node}')
+    .replace(/^[ab] (?=pid)/, '{node} ')
+    .replace(/\b[ab](?='s\b)/g, '{node}')
     .replace(/0x[0-9a-f]+/gi, '#')
     .replace(/\d+/g, '#')
     .replace(/#(?:[\s,.:/-]*#)+/g, '#')

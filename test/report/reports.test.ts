@@ -3,7 +3,7 @@
 // replay command, waves and timing diagram), the JUnit XML through a real
 // XML parser, failures grouped by signature, and shards merged back into the
 // unsharded run.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -15,7 +15,7 @@ import { seedRecord } from '../../src/report/seed-record.js';
 import { failureSignature, groupFailures } from '../../src/report/signature.js';
 import { formatSummary } from '../../src/report/summary.js';
 import { shortLabel, timingDiagram } from '../../src/report/timing-diagram.js';
-import { writeReports } from '../../src/report/write-reports.js';
+import { clearReports, ReportDirectoryError, writeReports } from '../../src/report/write-reports.js';
 import { dumpDom, screenshot } from './chromium.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mirrorsim-reports-'));
@@ -56,7 +56,7 @@ const seeds: SeedRecord[] = [
   record(1, 'lossy', 501, 52_000, { invariant: MIRROR, detail: 'b pid1 guid=0x1001 page=2, but frame 5 on b differs first at word 3', time: 1700 }),
   record(2, 'random', 502, 38_000),
   record(3, 'lossy', 503, 21_000, { invariant: MIRROR, detail: 'a pid3 guid=0x2004 page=0, but frame 1 on b differs first at word 0', time: 1700 }),
-  record(4, 'contention', 504, 30_000, { invariant: 'lock safety: both nodes hold exactly the granted locks', detail: 'after phase 2: node a has w1; granted: w2', time: 1700 }),
+  record(4, 'contention', 504, 30_000, { invariant: 'lock safety: both nodes hold exactly the granted locks', detail: 'after phase 2: node a has w1 <&"\u0001\'>; granted: w2', time: 1700 }),
 ];
 
 function results(seedRecords: SeedRecord[], reportDir: string, shards: RegressionResults['shards'] = []): RegressionResults {
@@ -114,6 +114,8 @@ describe('JUnit XML', () => {
     expect(cases).toHaveLength(5);
     expect((dom.match(/<failure /g) ?? []).length).toBe(3);
     expect(dom).toContain('replay: make sim TEST=lossy SEED=503 OPS=100 WAVES=1');
+    // Markup and control characters in a detail arrive as text.
+    expect(dom).toContain('node a has w1 &lt;&amp;"\'&gt;; granted: w2');
   }, 90_000);
 });
 
@@ -138,6 +140,11 @@ describe('HTML report', () => {
     expect(text).toContain('The same signature on seeds 501.');
     expect(text).toContain('gtkwave');
     expect(dom).toMatch(/<pre class="replay">make sim TEST=contention SEED=504 OPS=100 WAVES=1<\/pre>/);
+    expect(text).toContain('node a has w1 &lt;&amp;"\u0001\'&gt;; granted: w2');
+    // Every failing seed has its row, the shortest of each signature its section.
+    expect((dom.match(/<tr>/g) ?? []).length).toBeGreaterThan(0);
+    expect(dom).toContain('id="failing-seeds"');
+    expect(text).toMatch(/lossy 501 mirror: a released page is on the partner 1700 make sim TEST=lossy SEED=501/);
     // The WaveDrom diagram came through as SVG with its lanes.
     expect((dom.match(/<svg[^>]*class="WaveDrom"/g) ?? []).length).toBe(2);
     expect(text).toContain('link A→B');
@@ -192,5 +199,22 @@ describe('shards', () => {
     const file = join(dir, 'bogus.json');
     writeFileSync(file, '{"version": 99}');
     expect(() => readResults(file)).toThrow(`${file}: not a mirrorsim results file of version ${RESULTS_VERSION}`);
+  });
+});
+
+describe('report directories', () => {
+  test('a run clears its own report directory, and refuses one that is not a report directory', () => {
+    const own = join(dir, 'own');
+    writeReports(results(seeds, own));
+    mkdirSync(join(own, 'waves'));
+    writeFileSync(join(own, 'waves', 'old.fst'), 'x');
+    clearReports(own);
+    expect(existsSync(join(own, 'waves'))).toBe(false);
+    expect(existsSync(join(own, 'results.json'))).toBe(false);
+    const other = join(dir, 'other');
+    mkdirSync(join(other, 'coverage'), { recursive: true });
+    writeFileSync(join(other, 'notes.txt'), 'mine');
+    expect(() => clearReports(other)).toThrow(ReportDirectoryError);
+    expect(existsSync(join(other, 'coverage'))).toBe(true);
   });
 });

@@ -2,7 +2,8 @@
 // share, so the shards of one regression are disjoint and their union is
 // the unsharded run, seed for seed and scenario for scenario.
 import { afterEach, describe, expect, test } from 'vitest';
-import { parseShard, readKnobs } from '../../src/cli/knobs.js';
+import { resolve } from 'node:path';
+import { parseShard, readKnobs, SHARDED_FIRST_SEED } from '../../src/cli/knobs.js';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -31,9 +32,22 @@ describe('SHARD=i/n', () => {
     expect(knobs({ MIRRORSIM_SEED: '7000', MIRRORSIM_SHARD: '2/2' }).positions).toEqual([1, 3, 5, 7, 9, 11, 13, 15]);
   });
 
-  test('impossible shards and a shard without SEED= are refused, saying why', () => {
+  test('impossible shards are refused, saying why; shards without SEED= share the documented first seed', () => {
     for (const bad of ['0/2', '3/2', '1/0', 'half', '1/2/3']) expect(() => parseShard(bad)).toThrow(`SHARD=${bad} must be i/n`);
-    expect(() => knobs({ MIRRORSIM_SHARD: '1/2' })).toThrow(/SHARD=1\/2 needs SEED=/);
     expect(parseShard('')).toBeUndefined();
+    const unnamed = [knobs({ MIRRORSIM_SHARD: '1/2' }), knobs({ MIRRORSIM_SHARD: '2/2' })];
+    const named = knobs({ MIRRORSIM_SEED: String(SHARDED_FIRST_SEED), MIRRORSIM_SEEDS: '16' });
+    for (const shard of unnamed) expect(shard.seeds).toEqual(named.seeds);
+    expect(unnamed.flatMap((shard) => shard.positions).sort((x, y) => x - y)).toEqual(named.positions);
+  });
+
+  test('SEED= alone replays one seed into a report of its own; SEEDS= makes it a regression again', () => {
+    const replay = knobs({ MIRRORSIM_SEED: '42' });
+    expect(replay.seeds).toEqual([42]);
+    expect(replay.reportDir).toMatch(/reports\/sim-seed42$/);
+    const regression = knobs({ MIRRORSIM_SEED: '42', MIRRORSIM_SEEDS: '3' });
+    expect(regression.seeds).toEqual([42, 43, 44]);
+    expect(regression.reportDir).toMatch(/reports\/sim$/);
+    expect(knobs({ MIRRORSIM_SEED: '42', MIRRORSIM_REPORT_DIR: 'here' }).reportDir).toBe(resolve('here'));
   });
 });
