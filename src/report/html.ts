@@ -131,10 +131,10 @@ export function htmlReport(results: RegressionResults, options: HtmlReportOption
 <h2>Summary</h2>
 ${tableHtml(summary, 'summary')}
 ${groups.length > 0 ? `<h2>Failures by signature</h2>\n${tableHtml(failureGroupTable(seeds), 'failure-groups')}` : ''}
-<h2>Coverage</h2>
-${coverageSectionHtml(options.coverage, reportDir)}
 ${failed.length > 0 ? `<h2>Failing seeds</h2>\n${tableHtml(failingSeedTable(failed, reportDir), 'failing-seeds')}` : ''}
 ${groups.length > 0 ? `<h2 id="failures">Failures (the shortest seed of each signature)</h2>\n${groups.map((g) => failureHtml(g.shortest, reportDir, g.seeds.filter((seed) => seed !== g.shortest.seed))).join('\n')}` : ''}
+<h2>Coverage</h2>
+${coverageSectionHtml(options.coverage, reportDir)}
 <h2>Runs</h2>
 ${tableHtml(runTable(seeds), 'runs')}
 <h2>Operations and messages</h2>
