@@ -108,7 +108,7 @@ coverage: deps $(TS_STAMP)
 	rm -rf build/coverage
 	mkdir -p build/coverage
 	@status=0; \
-	MIRRORSIM_COVERAGE=1 npx vitest run --maxWorkers=1 --reporter=default --reporter=junit --outputFile.junit=build/coverage/directed-junit.xml $(COVERAGE_SUITES) > build/coverage/directed.log 2>&1 & suites=$$!; \
+	MIRRORSIM_COVERAGE=1 npx vitest run --maxWorkers=1 $(COVERAGE_SUITES) > build/coverage/directed.log 2>&1 & suites=$$!; \
 	MIRRORSIM_COVERAGE=1 MIRRORSIM_REPORT_DIR=build/coverage/sim MIRRORSIM_OPS=$(or $(OPS),$(COVERAGE_OPS)) node build/ts/src/cli/sim.js || status=1; \
 	echo "mirrorsim: waiting for the directed suites (build/coverage/directed.log)"; \
 	wait $$suites || { status=1; echo "mirrorsim: the directed suites failed: see build/coverage/directed.log"; }; \
