@@ -1,9 +1,9 @@
 // Waveforms and coverage on request: an FST file of the run, and Verilator's
 // coverage data written by the bridge.
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { fixtureDesign } from '../../src/build/design.js';
 import { ensureModel } from '../../src/build/verilate.js';
 import { Simulator } from '../../src/sim/simulator.js';
@@ -11,6 +11,7 @@ import { ClockCycles } from '../../src/sim/triggers.js';
 import { clockAndReset } from './fixture-reset.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mirrorsim-waves-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function countFor(sim: Simulator, cycles: number): Promise<void> {
   await sim.runMain(async () => {
