@@ -11,11 +11,11 @@
 import { FunctionalCoverage, type FunctionalCoverageData } from '../coverage/functional.js';
 import { registerFunctionalCoverage, type FunctionalCoverageSource } from '../coverage/functional-registry.js';
 import type { Simulator } from '../sim/simulator.js';
-import { MsgType, ProcOp, Status, type ProcRequest, type ProcResponse } from './encoding.js';
+import { MsgType, ProcOp, procRequestOp, Status, type ProcRequest, type ProcResponse } from './encoding.js';
 import { LinkCoverage } from './coverage-link.js';
 import type { FaultKind } from './faults.js';
 import type { LinkMonitor } from './link-monitor.js';
-import type { ModelPage, ReferenceModel } from './model.js';
+import { holdsLock, lockConflict, type ReferenceModel } from './model.js';
 import type { ProcessObserver } from './process-agent.js';
 import type { NodeName } from './state.js';
 import { ORIGINATOR_STEPS, PARTNER_STEPS, TESTPLAN, type EPISODES } from './testplan.js';
@@ -32,13 +32,6 @@ const OP_NAMES: Partial<Record<ProcOp, 'allocate' | 'getRead' | 'getWrite' | 're
 
 /** The steps a trim passes (mm_originator: an eviction in Idle with nobody to answer). */
 const TRIM_STEPS = new Set(['EvictVictim', 'EvictWait', 'Respond']);
-
-function holders(page: ModelPage, owner: number): { self: boolean; other: boolean } {
-  return {
-    self: page.readers.has(owner) || page.writer === owner,
-    other: [...page.readers].some((reader) => reader !== owner) || (page.writer !== undefined && page.writer !== owner),
-  };
-}
 
 export class CoverageSampler implements ProcessObserver, FunctionalCoverageSource {
   readonly functional = new FunctionalCoverage(TESTPLAN);
@@ -68,8 +61,10 @@ export class CoverageSampler implements ProcessObserver, FunctionalCoverageSourc
     const owner = model.ownerFor(node, request.guid!, request.pid);
     const page = model.allocs.get(request.guid!)?.page[request.page!];
     if (page) {
-      const held = holders(page, owner);
-      const holder = held.self ? (held.other ? 'selfAndOther' : 'self') : held.other ? 'other' : 'none';
+      // Any other holder is what a write would conflict with.
+      const self = holdsLock(page, owner);
+      const other = lockConflict(page, owner, false);
+      const holder = self ? (other ? 'selfAndOther' : 'self') : other ? 'other' : 'none';
       const lock = page.writer !== undefined ? 'writeLocked' : page.readers.size > 1 ? 'readShared' : page.readers.size === 1 ? 'readOne' : 'free';
       this.functional.sample('lock_request', { request: op, holder, lock });
     }
@@ -88,9 +83,7 @@ export class CoverageSampler implements ProcessObserver, FunctionalCoverageSourc
     // The model has not applied this answer yet: it holds the locks the node decided on.
     const page = model.allocs.get(response.guid)?.page[response.page];
     const owner = model.ownerFor(node, response.guid, response.pid);
-    const othersWrite = page?.writer !== undefined && page.writer !== owner;
-    const othersRead = page !== undefined && [...page.readers].some((reader) => reader !== owner);
-    const conflict = response.op === ProcOp.GetRead ? othersWrite : othersWrite || othersRead;
+    const conflict = page !== undefined && lockConflict(page, owner, response.op === ProcOp.GetRead);
     this.link.pointerAnswered(`${node}/${response.tag}`, status, conflict);
   }
 
@@ -121,7 +114,7 @@ export class CoverageSampler implements ProcessObserver, FunctionalCoverageSourc
     const values = await Promise.all(handles.map((handle) => handle.read()));
     (['a', 'b'] as const).forEach((node, index) => {
       const [state, request, trim, partnerState, header] = values.slice(5 * index, 5 * index + 5) as [bigint, bigint, bigint, bigint, bigint];
-      this.sampleFailureStep(node === failed ? 'originator' : 'partner', Number(state), Number((request >> 53n) & 7n), trim === 1n);
+      this.sampleFailureStep(node === failed ? 'originator' : 'partner', Number(state), procRequestOp(request), trim === 1n);
       const headerWidth = handles[5 * index + 4]!.width;
       this.samplePartnerStep(node === failed ? 'partner' : 'originator', Number(partnerState), Number(header >> BigInt(headerWidth - 4)));
     });

@@ -152,6 +152,11 @@ export function encodeProcRequest(request: ProcRequest): bigint {
   );
 }
 
+/** The operation field of an encoded process request (as encodeProcRequest lays it out). */
+export function procRequestOp(value: bigint): ProcOp {
+  return field(value, 53, 3) as ProcOp;
+}
+
 export interface ProcResponse {
   tag: number;
   op: ProcOp;

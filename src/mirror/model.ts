@@ -68,6 +68,18 @@ function describeRequest(node: NodeName, request: ProcRequest): string {
   }
 }
 
+/** Whether `owner` holds a lock (read or write) on the page. */
+export function holdsLock(page: ModelPage, owner: number): boolean {
+  return page.readers.has(owner) || page.writer === owner;
+}
+
+/** Whether another owner's lock stands in the way: a writer against a read, any holder against a write. */
+export function lockConflict(page: ModelPage, owner: number, read: boolean): boolean {
+  const othersWrite = page.writer !== undefined && page.writer !== owner;
+  const othersRead = [...page.readers].some((reader) => reader !== owner);
+  return read ? othersWrite : othersWrite || othersRead;
+}
+
 export class ReferenceModel {
   readonly allocs = new Map<number, ModelAlloc>();
   /** Requests sent and not finally answered, per node, by tag. */
@@ -261,8 +273,7 @@ export class ReferenceModel {
   }
 
   private checkRelease(page: ModelPage, owner: number, status: Status, wrong: (invariant: string, expected: string) => ModelMismatch): ModelMismatch | undefined {
-    const holds = page.readers.has(owner) || page.writer === owner;
-    if (!holds) return status === Status.NotOwner ? undefined : wrong('lock safety: only a holder releases', 'NotOwner');
+    if (!holdsLock(page, owner)) return status === Status.NotOwner ? undefined : wrong('lock safety: only a holder releases', 'NotOwner');
     if (status !== Status.Ok) return wrong('lock safety: a holder releases', 'Ok');
     if (page.writer === owner) {
       page.committed = page.pending!;
@@ -283,9 +294,7 @@ export class ReferenceModel {
     wrong: (invariant: string, expected: string) => ModelMismatch,
   ): ModelMismatch | undefined {
     const read = request.op === ProcOp.GetRead;
-    const othersWrite = page.writer !== undefined && page.writer !== owner;
-    const othersRead = [...page.readers].some((reader) => reader !== owner);
-    const conflict = read ? othersWrite : othersWrite || othersRead;
+    const conflict = lockConflict(page, owner, read);
     const granted = status === Status.Ok || (status === Status.Granted && this.queued[node].has(request.tag));
     if (granted) {
       if (conflict) {

@@ -7,7 +7,7 @@
 // a timeout of its own (the test's timeout is spent by then), never re-runs
 // itself, and at most MIRRORSIM_WAVES_RERUNS (default 3) tests of a file
 // are re-run.
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Design } from '../build/design.js';
 import { wavesDir } from '../build/paths.js';
@@ -17,7 +17,7 @@ import { waveGroupsFor } from '../waves/design-groups.js';
 import { captureFailureWaves, failureWindow, saveFileForTrace, type WavesRequest } from '../waves/failure-waves.js';
 import type { SignalGroup } from '../waves/gtkw.js';
 import { readWaveKnobs, type WaveKnobs } from '../waves/knobs.js';
-import { fileSafe } from './seed.js';
+import { testStem } from './seed.js';
 import type { SimTestBody, SimTestContext } from './sim-test.js';
 
 export const DEFAULT_RERUNS_PER_FILE = 3;
@@ -53,8 +53,8 @@ export function recordFor(sim: Simulator): RunRecord {
  * (MIRRORSIM_WAVES_DIR= replaces build/waves).
  */
 export function testWavesStem(file: string, testName: string, seed: number): { dir: string; stem: string } {
-  const root = process.env.MIRRORSIM_WAVES_DIR || wavesDir;
-  return { dir: join(root, fileSafe(basename(file).replace(/\.test\.ts$/, ''))), stem: `${fileSafe(testName)}-seed${seed}` };
+  const stem = testStem(file, testName, seed);
+  return { dir: join(process.env.MIRRORSIM_WAVES_DIR || wavesDir, stem.dir), stem: stem.name };
 }
 
 export interface FailureWavesSetup {

@@ -1,6 +1,6 @@
 // Per-test seeds: printed with every test, and fixed by MIRRORSIM_SEED
 // (`make test SEED=…`) to replay one.
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import { repoRoot } from '../build/paths.js';
 
 export function chooseSeed(): number {
@@ -28,4 +28,9 @@ export function replayCommand(file: string, testName: string, seed: number): str
 /** A file-system-safe version of a test name, for waveform and coverage files. */
 export function fileSafe(name: string): string {
   return name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 100) || 'test';
+}
+
+/** Where a test's files go below a directory (waves, coverage): `<test file>/<test name>-seed<N>`. */
+export function testStem(file: string, testName: string, seed: number): { dir: string; name: string } {
+  return { dir: fileSafe(basename(file).replace(/\.test\.ts$/, '')), name: `${fileSafe(testName)}-seed${seed}` };
 }

@@ -2,7 +2,7 @@
 // fresh simulation of the design, its own printed seed, waveforms when
 // WAVES=1 (and, when it fails, of its last cycles: see failure-waves.ts),
 // coverage when COVERAGE=1, and runs as cocotb's main test task.
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, test, type TestContext } from 'vitest';
 import { ensureModel } from '../build/verilate.js';
 import type { Design } from '../build/design.js';
@@ -10,7 +10,7 @@ import { coverageDir } from '../build/paths.js';
 import { collectFunctionalCoverage } from '../coverage/functional-registry.js';
 import { Random } from '../sim/random.js';
 import { Simulator, type SimulatorOptions } from '../sim/simulator.js';
-import { chooseSeed, fileSafe, replayCommand } from './seed.js';
+import { chooseSeed, replayCommand, testStem } from './seed.js';
 import type { SignalGroup } from '../waves/gtkw.js';
 import { readWaveKnobs } from '../waves/knobs.js';
 import { failureWaves, failureWavesSetup, failureWavesTimeoutMs, recordFor, testWavesStem, tracedRunSaveFile, type RunRecord } from './failure-waves.js';
@@ -63,7 +63,8 @@ export function createSimTest(config: SimTestConfig) {
     sim: [
       async ({ seed, task, onTestFailed }, use) => {
         const file = task.file?.filepath ?? 'test';
-        const stem = `${fileSafe(basename(file).replace(/\.test\.ts$/, ''))}/${fileSafe(task.name)}-seed${seed}`;
+        const { dir, name } = testStem(file, task.name, seed);
+        const stem = join(dir, name);
         const knobs = readWaveKnobs();
         const traced = testWavesStem(file, task.name, seed);
         const waves = knobs.whole ? { file: join(traced.dir, `${traced.stem}.fst`), fromNs: knobs.fromNs, toNs: knobs.toNs } : undefined;
