@@ -14,6 +14,7 @@
 #include "signal_table.h"
 #include "sim_events.h"
 #include "streams.h"
+#include "transport.h"
 #include "request_parser.h"
 #include "values.h"
 #include "verilated.h"
@@ -235,6 +236,7 @@ public:
                 {"evals", s.sched.evals()},
                 {"eval_ns", s.sched.eval_ns()},
                 {"wall_ns", mono_ns() - start_ns},
+                {"busy_ns", busy_ns()},
                 {"requests", requests},
                 {"profiling", s.sched.profiling()}};
     }

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <zmq.hpp>
 
 #include "sim_events.h"
@@ -29,6 +30,13 @@ zmq::context_t* g_ctx = nullptr;
 zmq::socket_t* g_sock = nullptr;
 std::string g_ipc_path;
 std::function<void()> g_cleanup;
+uint64_t g_busy_ns = 0;
+
+uint64_t now_ns() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
 
 void handle_signal(int sig) { g_signal = sig; }
 
@@ -49,6 +57,8 @@ sigset_t stop_signals() {
 }
 
 }  // namespace
+
+uint64_t busy_ns() { return g_busy_ns; }
 
 int exit_status_for_signal() {
     if (parent_gone()) return kExitParentDied;
@@ -172,6 +182,7 @@ void serve(const TransportOptions& opts, const Handler& handler) {
             }
         }
         last_request = now_us();
+        const uint64_t served_from = now_ns();
 
         // One request is one frame; drain any extra frames so the REP
         // socket can reply, and refuse the request.
@@ -191,6 +202,7 @@ void serve(const TransportOptions& opts, const Handler& handler) {
         if (zmq_send(sock, reply.data(), reply.size(), 0) < 0) {
             std::fprintf(stderr, "mirrorsim-bridge: send failed: %s\n", zmq_strerror(zmq_errno()));
         }
+        g_busy_ns += now_ns() - served_from;
         if (quit) shutdown_now(kExitQuit);
     }
 }

@@ -38,6 +38,9 @@ struct TransportOptions {
 // The handler turns one request frame into one reply frame; it sets `quit`
 // to make the bridge exit 0 once the reply is sent. Never returns.
 using Handler = std::function<std::string(const char* data, size_t size, bool& quit)>;
+// Wall time the bridge has spent serving requests (from a request's arrival
+// to its reply being queued), the rest being waiting for the host.
+uint64_t busy_ns();
 // Binds the socket; returns an error message if that fails.
 std::string bind_socket(const TransportOptions& opts);
 [[noreturn]] void serve(const TransportOptions& opts, const Handler& handler);

@@ -109,14 +109,18 @@ export class Scheduler {
 
   /**
    * Sends `command` now, preceded by the queued commands (so a clock started
-   * just before is running when a stream is bound to it), but not the queued
-   * writes, which keep waiting for the next run.
+   * just before is running when a stream is bound to it) and the stream
+   * items queued so far (they only move on clock edges, so sending them
+   * early changes nothing but when the bridge decodes them), but not the
+   * queued writes, which keep waiting for the next run.
    */
   async sendNow(command: Command): Promise<Record<string, unknown>> {
     this.throwIfStopped();
     const { cmd, ...args } = command;
-    if (this.commands.length === 0) return this.connection.request(cmd, args);
-    const cmds = [...this.commands.splice(0), command];
+    const queued = [...this.commands.splice(0)];
+    for (const flusher of this.flushers) queued.push(...flusher.flush());
+    if (queued.length === 0) return this.connection.request(cmd, args);
+    const cmds = [...queued, command];
     const reply = await this.connection.request('batch', { cmds });
     const results = reply.results as Array<Record<string, unknown>>;
     return results[results.length - 1] ?? {};
