@@ -472,6 +472,10 @@ public:
         } else if (kind == "stream_items") {
             t.kind = TrigKind::stream_items;
             t.stream = stream_for(spec, false);
+            if (const json* take = opt(spec, "take")) {
+                if (!take->is_boolean()) bad_arg("take", "'take' must be true or false");
+                t.take = take->get<bool>();
+            }
             t.count = static_cast<uint64_t>(get_int(spec, "count", 1, INT64_MAX, 1));
         } else if (kind == "stream_done") {
             t.kind = TrigKind::stream_done;
@@ -550,7 +554,13 @@ public:
                     o["result"] = f.match ? "match" : "timeout";
                     o["cycles"] = f.number;
                     break;
-                case TrigKind::stream_items: o["available"] = f.number; break;
+                case TrigKind::stream_items:
+                    o["available"] = f.number;
+                    if (f.stream >= 0) {
+                        Stream& st = s.streams.at(f.stream);
+                        o["items"] = raw(take_items(st, st.available()));
+                    }
+                    break;
                 case TrigKind::stream_done:
                 case TrigKind::stream_idle: o["done"] = f.number; break;
                 default: break;
@@ -668,6 +678,11 @@ public:
         Stream& st = need_stream(req, 0);
         size_t n = st.available();
         if (opt(req, "max")) n = std::min<size_t>(n, static_cast<size_t>(need_int(req, "max", 0, INT64_MAX)));
+        return {{"items", raw(take_items(st, n))}};
+    }
+
+    // The monitor's first `n` unread items as JSON text, consumed.
+    static std::string take_items(Stream& st, size_t n) {
         std::string text;
         text.reserve(2 + n * (28 + st.data.size() * 14));
         text.push_back('[');
@@ -688,7 +703,7 @@ public:
             st.captured.pop(st.item_words);
         }
         text.push_back(']');
-        return {{"items", raw(std::move(text))}};
+        return text;
     }
 
     json stream_stats(const json& req) {

@@ -50,6 +50,7 @@ struct Trigger {
 
     uint64_t at = 0;  // timer: fire time
     int stream = -1;  // stream triggers
+    bool take = false;  // stream_items: deliver (and consume) the items with the report
 };
 
 struct Fired {
@@ -59,6 +60,7 @@ struct Fired {
     std::string value;    // edge
     bool match = false;   // until
     uint64_t number = 0;  // until: cycles; stream_*: available / done
+    int stream = -1;      // stream_items with take: whose items go with the report
 };
 
 struct Clock {

@@ -25,9 +25,21 @@ export interface ConnectionOptions {
   spinUs?: number;
 }
 
+/** Commands that only read (or, stream_pull, take what the monitor holds): safe to send together in one batch. */
+const COALESCED_READS = new Set(['read', 'read_many', 'read_mem', 'stream_pull']);
+
+interface QueuedRead {
+  cmd: string;
+  args: Record<string, unknown>;
+  timeoutMs: number;
+  resolve(reply: BridgeReply): void;
+  reject(error: unknown): void;
+}
+
 export class BridgeConnection {
   private readonly socket = new Request({ linger: 0, sendHighWaterMark: 0 });
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly queuedReads: QueuedRead[] = [];
   private nextId = 1;
   private pending = 0;
   private idleWaiters: Array<() => void> = [];
@@ -42,7 +54,7 @@ export class BridgeConnection {
   /** How long to look for a reply before waiting for the event loop to deliver it (ms). */
   private readonly spinMs: number;
   /** Requests exchanged and the wall time spent waiting for their replies (the transport and the bridge). */
-  readonly stats = { requests: 0, waitMs: 0 };
+  readonly stats = { requests: 0, waitMs: 0, byCommand: new Map<string, number>() };
   /** The command being exchanged now, for error messages. */
   current: string | undefined;
 
@@ -55,9 +67,9 @@ export class BridgeConnection {
     this.socket.connect(endpoint);
   }
 
-  /** Requests sent and not yet answered (the scheduler waits for zero before it runs the simulation). */
+  /** Requests sent or queued and not yet answered (the scheduler waits for zero before it runs the simulation). */
   get inFlight(): number {
-    return this.pending;
+    return this.pending + this.queuedReads.length;
   }
 
   /** Resolves once no request is in flight. */
@@ -68,10 +80,52 @@ export class BridgeConnection {
 
   /** Sends one command and returns its reply; throws BridgeError when the bridge answers with an error. */
   async request(cmd: string, args: Record<string, unknown> = {}, timeoutMs = this.options.timeoutMs): Promise<BridgeReply> {
+    if (COALESCED_READS.has(cmd)) return this.coalescedRead(cmd, args, timeoutMs);
     const id = this.nextId++;
     const reply = await this.enqueue(JSON.stringify({ id, cmd, ...args }), cmd, timeoutMs);
     if (!reply.ok) throw toBridgeError(cmd, reply.error);
     return reply;
+  }
+
+  /**
+   * Reads asked for in the same turn of the event loop (a scoreboard's
+   * Promise.all over a node's tables, say) travel as one batch: one round
+   * trip instead of one each. They are answered in order, and a failing one
+   * fails alone: the ones after it are sent again.
+   */
+  private coalescedRead(cmd: string, args: Record<string, unknown>, timeoutMs: number): Promise<BridgeReply> {
+    return new Promise((resolve, reject) => {
+      this.queuedReads.push({ cmd, args, timeoutMs, resolve, reject });
+      if (this.queuedReads.length === 1) queueMicrotask(() => this.sendQueuedReads());
+    });
+  }
+
+  private sendQueuedReads(): void {
+    const reads = this.queuedReads.splice(0);
+    if (reads.length === 0) return;
+    if (reads.length === 1) {
+      const [read] = reads as [QueuedRead];
+      const frame = JSON.stringify({ id: this.nextId++, cmd: read.cmd, ...read.args });
+      this.enqueue(frame, read.cmd, read.timeoutMs).then(
+        (reply) => (reply.ok ? read.resolve(reply) : read.reject(toBridgeError(read.cmd, reply.error))),
+        read.reject,
+      );
+      return;
+    }
+    const cmds = reads.map((read) => ({ cmd: read.cmd, ...read.args }));
+    const timeoutMs = Math.max(...reads.map((read) => read.timeoutMs));
+    const frame = JSON.stringify({ id: this.nextId++, cmd: 'batch', cmds });
+    this.enqueue(frame, 'batch of reads', timeoutMs).then((reply) => {
+      const results = (reply.results as BridgeReply[] | undefined) ?? [];
+      const failedAt = reply.ok ? reads.length : typeof reply.error?.index === 'number' ? reply.error.index : 0;
+      reads.forEach((read, index) => {
+        if (index < failedAt) read.resolve(results[index] ?? { ok: true });
+        else if (index === failedAt) {
+          const { index: _index, ...body } = reply.error ?? ({ code: 'unknown', message: 'no message' } as BridgeErrorBody);
+          read.reject(toBridgeError(read.cmd, body as BridgeErrorBody));
+        } else this.coalescedRead(read.cmd, read.args, read.timeoutMs).then(read.resolve, read.reject);
+      });
+    }, (error: unknown) => reads.forEach((read) => read.reject(error)));
   }
 
   /** Sends raw bytes (for protocol tests) and returns the parsed reply, whatever it says. */
@@ -129,6 +183,7 @@ export class BridgeConnection {
       return parseReply(reply, command);
     } finally {
       this.stats.requests++;
+      this.stats.byCommand.set(command, (this.stats.byCommand.get(command) ?? 0) + 1);
       this.stats.waitMs += performance.now() - started;
       this.deadline = Infinity;
       this.current = undefined;

@@ -22,6 +22,7 @@ import type { WavesRequest } from '../waves/failure-waves.js';
 import { regressionCoverage } from './sim-coverage.js';
 import { coverageOrWhyNot } from '../report/coverage-section.js';
 import { clearReports, writeReports } from '../report/write-reports.js';
+import { addTimeSplits, formatTimeSplit, type TimeSplit } from '../sim/time-split.js';
 
 /** The knobs that change what a seed does, as `make` arguments, for replay lines and the report. */
 function knobArguments(knobs: SimKnobs, faultsKnob: FaultMix | undefined): string[] {
@@ -77,6 +78,7 @@ async function main(): Promise<number> {
   clearReports(knobs.reportDir);
   const started = new Date().toISOString();
   const records: SeedRecord[] = [];
+  const splits: TimeSplit[] = [];
   const coverage = regressionCoverage(knobs.reportDir, knobs.coverage);
   for (const index of knobs.positions) {
     const seed = knobs.seeds[index]!;
@@ -89,6 +91,8 @@ async function main(): Promise<number> {
     const record = seedRecord(result, index, knobs.ops, replay(result, knobs, faultsKnob));
     records.push(record);
     console.log(`${record.failure ? 'FAIL' : 'pass'}  ${scenario.name.padEnd(15)} seed=${seed} faults=${result.faults} ${result.cycles} cycles ${result.seconds.toFixed(1)} s`);
+    console.log(`      ${formatTimeSplit(result.time)}`);
+    splits.push(result.time);
     // With WAVES=1 the run is traced already: a failure needs no re-run.
     if (userWaves) console.log(await userWaves.finish(result, record.failure));
     if (record.failure) {
@@ -104,6 +108,7 @@ async function main(): Promise<number> {
     }
   }
   console.log(formatSummary(records));
+  if (splits.length > 0) console.log(`all seeds: ${formatTimeSplit(addTimeSplits(splits))}`);
   const results: RegressionResults = {
     version: RESULTS_VERSION,
     command,

@@ -19,6 +19,7 @@ import { failbackBudget, NodeFailures, type FailureCounts } from './node-failure
 import { InvariantViolation, type Scoreboard } from './scoreboard.js';
 import { Traffic } from './traffic.js';
 import { LOG_PLACES, type LoggedTransaction } from './transaction-log.js';
+import { measureTimeSplit, type TimeSplit } from '../sim/time-split.js';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -60,6 +61,8 @@ export interface RunResult extends FailureCounts {
   coverage: FunctionalCoverageData;
   /** The scoreboard's last transactions on each node and on the link, when a violation ended the run. */
   transactions: LoggedTransaction[];
+  /** Where the wall time went, from the environment's start to the end of the run. */
+  time: TimeSplit;
 }
 
 /** Transactions kept per place for a violation's report (the timing diagram draws the last few). */
@@ -76,6 +79,7 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
   const sim = await Simulator.start({ design, seed: options.seed, waves: options.waves, coverageFile: options.coverageFile });
   try {
     return await sim.runMain(async () => {
+      const finishTimeSplit = await measureTimeSplit(sim);
       const random = new Random(options.seed);
       const env = await MirrorEnv.start(sim, config);
       const scoreboard = await env.attachScoreboard({ partnerLoss: losesPartner(faults) });
@@ -126,7 +130,9 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
       const trimsOf = { a: Number(await sim.dut.u_node_a.u_mm.u_originator.stat_trims_q.value), b: Number(await sim.dut.u_node_b.u_mm.u_originator.stat_trims_q.value) };
       const trims = trimsOf.a + trimsOf.b;
       for (const node of ['a', 'b'] as const) env.coverage.trims(node, trimsOf[node]);
+      const time = await finishTimeSplit();
       return {
+        time,
         seed: options.seed,
         scenario: options.scenario.name,
         faults,

@@ -179,12 +179,18 @@ export class Traffic {
         this.count(op, status);
       }
       if (status !== Status.Ok && status !== Status.Granted) return;
+      // The words go to the data port back to back, as a process's loads and
+      // stores would: the port answers in order, and nothing in the next
+      // access depends on the answer to this one, so waiting for each answer
+      // would only cost the simulation a stop per word.
       const words = this.env.config.pageWords;
+      const accesses: Array<Promise<unknown>> = [];
       for (let i = this.random.int(...this.knobs.accesses); i > 0; i--) {
         const offset = this.random.int(0, words - 1);
         const wdata = write && this.random.chance(0.7) ? this.random.int(0, 0xffff_ffff) : undefined;
-        await call(() => agent.access({ write: wdata !== undefined, pid, guid: alloc.guid, page, offset, wdata }));
+        accesses.push(call(() => agent.access({ write: wdata !== undefined, pid, guid: alloc.guid, page, offset, wdata })));
       }
+      await Promise.all(accesses);
       const released = await this.retryWhilePartnerLost(() => call(() => agent.releasePointer(pid, alloc.guid, page)), 'release pointer');
       this.count('release pointer', released.status);
     } finally {

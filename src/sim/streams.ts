@@ -114,6 +114,12 @@ export class StreamDriver implements Flusher {
   }
 }
 
+/** An item as the bridge sends it (docs/protocol.md, stream_pull). */
+interface WireItem {
+  data: unknown[];
+  time: number;
+}
+
 export interface StreamItem {
   data: bigint[];
   /** Simulation time of the clock edge that took the beat. */
@@ -123,6 +129,8 @@ export interface StreamItem {
 export class StreamMonitor implements AsyncIterable<StreamItem> {
   private buffer: StreamItem[] = [];
   private received = 0;
+  /** The scheduler's run count when the last pull was sent (-1: never pulled). */
+  private runsAtLastPull = -1;
 
   private constructor(
     private readonly context: StreamContext,
@@ -169,19 +177,33 @@ export class StreamMonitor implements AsyncIterable<StreamItem> {
   }
 
   private async fill(needed: number): Promise<void> {
-    await this.pull();
+    // Items only arrive while the simulation runs: when nothing ran since a
+    // pull came back, another pull would cost a round trip to learn nothing.
+    if (this.context.scheduler.counters.runs !== this.runsAtLastPull) await this.pull();
     while (this.buffer.length < needed) {
       const missing = needed - this.buffer.length;
-      await streamTrigger(this.context.scheduler, { kind: 'stream_items', stream: this.bus.name, count: missing });
-      await this.pull();
+      // The items come with the trigger's report: no pull after it.
+      const delivered = await new BridgeTrigger(
+        () => this.context.scheduler,
+        () => ({ kind: 'stream_items', stream: this.bus.name, count: missing, take: true }),
+        (fired) => fired.items as WireItem[],
+        `stream_items(${this.bus.name})`,
+      );
+      this.accept(delivered);
+    }
+  }
+
+  private accept(items: readonly WireItem[]): void {
+    for (const item of items) {
+      this.buffer.push({ data: item.data.map((value) => fromWire(value, this.bus.name)), time: BigInt(item.time) });
+      this.received++;
     }
   }
 
   private async pull(): Promise<void> {
+    const runs = this.context.scheduler.counters.runs;
     const reply = await this.context.connection.request('stream_pull', { name: this.bus.name });
-    for (const item of reply.items as Array<{ data: unknown[]; time: number }>) {
-      this.buffer.push({ data: item.data.map((value) => fromWire(value, this.bus.name)), time: BigInt(item.time) });
-      this.received++;
-    }
+    this.runsAtLastPull = runs;
+    this.accept(reply.items as WireItem[]);
   }
 }
