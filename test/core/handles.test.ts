@@ -164,3 +164,27 @@ simTest('a queued write waits for the next run; setImmediateValue does not', asy
   await Timer(1, 'ns');
   expect(await dut.sum_o.value).toBe(13n);
 });
+
+simTest('reads asked for together travel in one round trip, and a bad one fails alone', async ({ sim, dut }) => {
+  await startAndReset(dut);
+  await ClockCycles(dut.clk_i, 5);
+  const before = sim.connection.stats.requests;
+  const [count, missing, memory, again] = await Promise.allSettled([
+    dut.u_counter.count_q.read(),
+    sim.connection.request('read', { sig: 'u_counter.no_such_signal' }),
+    dut.u_ram.mem_q.readAll(0, 4),
+    dut.u_counter.count_q.read(),
+  ]);
+  // The first and the bad one in one batch; the ones after the failure again, together.
+  expect(sim.connection.stats.requests - before).toBe(2);
+  expect(count.status).toBe('fulfilled');
+  expect(again).toEqual(count);
+  expect(memory).toMatchObject({ status: 'fulfilled', value: [0n, 0n, 0n, 0n].map(() => expect.any(BigInt)) });
+  expect(missing.status).toBe('rejected');
+  const error = (missing as PromiseRejectedResult).reason as BridgeError;
+  expect(error).toBeInstanceOf(BridgeError);
+  expect(error.code).toBe('unknown_signal');
+  expect(error.message).toContain('u_counter.no_such_signal');
+  // Alone, each read is the same as in the batch.
+  expect(await dut.u_counter.count_q.read()).toBe((count as PromiseFulfilledResult<bigint>).value);
+});
