@@ -33,6 +33,8 @@ export class BridgeConnection {
   private abortCurrent: ((error: Error) => void) | undefined;
   /** The command being exchanged now, for error messages. */
   current: string | undefined;
+  /** Requests exchanged with the bridge so far (a batch is one): what the host's speed is paid in. */
+  roundTrips = 0;
 
   constructor(
     readonly endpoint: string,
@@ -96,6 +98,7 @@ export class BridgeConnection {
 
   private async exchange(frame: string | Buffer, command: string, timeoutMs: number): Promise<BridgeReply> {
     if (this.failure) throw this.failure;
+    this.roundTrips++;
     let timer: NodeJS.Timeout | undefined;
     const aborted = new Promise<never>((_, reject) => {
       this.abortCurrent = reject;
