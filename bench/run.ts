@@ -16,6 +16,7 @@ import { formatRate, formatTable } from '../src/cli/table.js';
 import { Clock } from '../src/sim/clock.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { ClockCycles, RisingEdge } from '../src/sim/triggers.js';
+import { mirrorCeiling } from './mirror-ceiling.js';
 
 const benchDir = join(buildDir, 'bench');
 const nativeDir = join(repoRoot, 'bench', 'native');
@@ -205,6 +206,7 @@ async function main(): Promise<void> {
       clock_cycles_vs_bare_loop: results.clockCycles / bare.cycles_per_s,
     },
     eval_share_of_wall_time: streamed.evalShare,
+    mirror_ceiling: await mirrorCeiling(),
   };
   writeFileSync(join(benchDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
 

@@ -10,6 +10,7 @@
 
 #include "Vmodel.h"
 #include "command_args.h"
+#include "input_recorder.h"
 #include "scheduler.h"
 #include "signal_table.h"
 #include "sim_events.h"
@@ -71,7 +72,7 @@ const char* kCommandNames[] = {
     "write",         "write_mem",     "clock",        "clock_stop",  "arm",
     "disarm",        "run",           "stream_driver", "stream_monitor", "stream_push",
     "stream_pull",   "stream_stats",  "batch",        "trace_start", "trace_stop",
-    "coverage_write"};
+    "coverage_write", "record_inputs", "record_stop"};
 
 // Commands still served after the design ended the simulation (the doc's
 // "reads": everything that only looks at the final state) and the ones
@@ -80,7 +81,7 @@ bool allowed_after_finish(const std::string& cmd) {
     static const char* allowed[] = {"read",       "read_many",   "read_mem",     "resolve",
                                     "stream_pull", "stream_stats", "list",        "stats",
                                     "coverage_write", "trace_stop", "quit",       "batch",
-                                    "run"};
+                                    "run",        "record_stop"};
     for (const char* a : allowed) {
         if (cmd == a) return true;
     }
@@ -218,6 +219,7 @@ public:
     }
 
     json quit_cmd(const json&) {
+        s.sched.inputs().stop();
         if (s.waves.tracing()) {
             s.sched.dump_final_step();
             s.waves.stop();
@@ -761,6 +763,11 @@ public:
         if (!why.empty()) bad_arg("file", why);
         return json::object();
     }
+
+    // -- input recording (input_recorder.cpp)
+
+    json record_inputs(const json& req) { return record_inputs_command(s.sched, req); }
+    json record_stop(const json&) { return record_stop_command(s.sched); }
 };
 
 using Handler = json (Impl::*)(const json&);
@@ -793,6 +800,8 @@ const std::unordered_map<std::string, Handler>& handlers() {
         {"trace_start", &Impl::trace_start},
         {"trace_stop", &Impl::trace_stop},
         {"coverage_write", &Impl::coverage_write},
+        {"record_inputs", &Impl::record_inputs},
+        {"record_stop", &Impl::record_stop},
     };
     return h;
 }
@@ -833,7 +842,7 @@ json Commands::dispatch(const json& req, bool in_batch, bool& quit) {
         }
         if (g_finished && !allowed_after_finish(cmd)) {
             fail("finished", "the simulation has ended; only reads, list, stats, coverage_write, "
-                             "trace_stop and quit are served",
+                             "trace_stop, record_stop and quit are served",
                  {{"finished", event_json(finish_event())}});
         }
         json reply = {{"ok", true}};

@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
     sched.initial_eval();
 
     ms::on_shutdown([&waves, &sched] {
+        sched.inputs().stop();  // the trailer, so the recording stays replayable
         if (waves.tracing()) {
             sched.dump_final_step();
             waves.stop();

@@ -34,7 +34,8 @@ const char* phase_name(Phase p) {
 
 Scheduler::Scheduler(VerilatedContext* ctx, Vmodel* model, SignalTable& table, Streams& streams,
                      Waves& waves)
-    : ctx_(ctx), model_(model), table_(table), streams_(streams), waves_(waves) {}
+    : ctx_(ctx), model_(model), table_(table), streams_(streams), waves_(waves),
+      inputs_(ctx, table) {}
 
 void Scheduler::initial_eval() {
     try {
@@ -45,6 +46,7 @@ void Scheduler::initial_eval() {
 }
 
 inline void Scheduler::model_eval() {
+    if (VL_UNLIKELY(inputs_.active())) inputs_.before_eval();
     g_in_eval = true;
     if (profiling_) {
         uint64_t t0 = mono_ns();

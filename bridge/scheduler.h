@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "input_recorder.h"
 #include "signal_table.h"
 #include "streams.h"
 #include "values.h"
@@ -113,6 +114,7 @@ public:
     uint64_t eval_ns() const { return eval_ns_; }
     bool profiling() const { return profiling_; }
     void set_profiling(bool on) { profiling_ = on; }
+    InputRecorder& inputs() { return inputs_; }  // record_inputs: written before every eval()
     bool finished_reported = false;
 
 private:
@@ -208,6 +210,7 @@ private:
     uint64_t evals_ = 0;
     uint64_t eval_ns_ = 0;
     bool profiling_ = false;
+    InputRecorder inputs_;
     uint64_t check_every_ = 256;  // run-loop iterations between wall-clock checks
 };
 

@@ -57,6 +57,10 @@ export class BridgeConnection {
   readonly stats = { requests: 0, waitMs: 0, byCommand: new Map<string, number>() };
   /** The command being exchanged now, for error messages. */
   current: string | undefined;
+  /** Requests exchanged with the bridge so far (a batch is one): what the host's speed is paid in. */
+  get roundTrips(): number {
+    return this.stats.requests;
+  }
 
   constructor(
     readonly endpoint: string,

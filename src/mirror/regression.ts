@@ -6,7 +6,7 @@ import type { Design } from '../build/design.js';
 import type { FunctionalCoverageData } from '../coverage/functional.js';
 import { SimulationFinishedError } from '../errors.js';
 import { Random } from '../sim/random.js';
-import { Simulator } from '../sim/simulator.js';
+import { Simulator, type InputRecordingSummary } from '../sim/simulator.js';
 import type { WavesOption } from '../waves/window.js';
 import { startSoon } from '../sim/task.js';
 import { ClockCycles } from '../sim/triggers.js';
@@ -36,6 +36,22 @@ export interface RunOptions {
   coverageFile?: string;
   /** Pointer operations per node between two checkpoints. */
   phaseOps?: number;
+  /** Records every input change of the run, from just after the bridge starts to the end, into this file (a replay's input; src/mirror/replay.ts). */
+  recordInputs?: string;
+  /** Times every eval() in the bridge (its `profile` command): RunResult.bridge then holds the time inside eval(). */
+  profileEvals?: boolean;
+}
+
+/** What a run cost in the bridge. */
+export interface BridgeCost {
+  /** Requests the host exchanged with the bridge (a batch is one). */
+  roundTrips: number;
+  /** With profileEvals: eval() calls, ns inside them and the bridge's wall ns, over the run. */
+  evals?: number;
+  evalNs?: number;
+  wallNs?: number;
+  /** With recordInputs: the finished recording. */
+  recording?: InputRecordingSummary;
 }
 
 export interface RunResult extends FailureCounts {
@@ -63,6 +79,8 @@ export interface RunResult extends FailureCounts {
   transactions: LoggedTransaction[];
   /** Where the wall time went, from the environment's start to the end of the run. */
   time: TimeSplit;
+  /** The host's round trips; the eval() profile and the recording when asked for. */
+  bridge?: BridgeCost;
 }
 
 /** Transactions kept per place for a violation's report (the timing diagram draws the last few). */
@@ -78,7 +96,10 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const sim = await Simulator.start({ design, seed: options.seed, waves: options.waves, coverageFile: options.coverageFile });
   try {
-    return await sim.runMain(async () => {
+    if (options.recordInputs) await sim.recordInputs(options.recordInputs);
+    if (options.profileEvals) await sim.connection.request('profile', { enable: true });
+    const statsBefore = options.profileEvals ? await sim.stats() : undefined;
+    const result: RunResult = await sim.runMain(async () => {
       const finishTimeSplit = await measureTimeSplit(sim);
       const random = new Random(options.seed);
       const env = await MirrorEnv.start(sim, config);
@@ -153,9 +174,22 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         transactions: violation ? LOG_PLACES.flatMap((where) => scoreboard.log.tail(REPORTED_TRANSACTIONS, where)) : [],
       };
     });
+    result.bridge = await bridgeCost(sim, statsBefore, options.recordInputs !== undefined);
+    return result;
   } finally {
     await sim.close();
   }
+}
+
+async function bridgeCost(sim: Simulator, statsBefore: Record<string, number | boolean> | undefined, recording: boolean): Promise<BridgeCost> {
+  const cost: BridgeCost = { roundTrips: sim.connection.roundTrips };
+  if (statsBefore) {
+    const after = await sim.stats();
+    const delta = (key: string) => Number(after[key]) - Number(statsBefore[key]);
+    Object.assign(cost, { evals: delta('evals'), evalNs: delta('eval_ns'), wallNs: delta('wall_ns') });
+  }
+  if (recording) cost.recording = await sim.stopRecording();
+  return cost;
 }
 
 function endsAtViolation(error: unknown): void {

@@ -61,6 +61,13 @@ export interface SimulatorInfo {
   features: { trace: boolean; coverage: boolean };
 }
 
+/** A finished input recording: its file, the evals it holds and its size. */
+export interface InputRecordingSummary {
+  file: string;
+  evals: number;
+  bytes: number;
+}
+
 let endpointCounter = 0;
 
 function freshEndpoint(): string {
@@ -223,6 +230,24 @@ export class Simulator {
   async stats(): Promise<Record<string, number | boolean>> {
     const { ok: _ok, id: _id, ...stats } = await this.connection.request('stats');
     return stats as Record<string, number | boolean>;
+  }
+
+  /**
+   * Records every input port change before every eval() from now on into
+   * `file` (docs/protocol.md, `record_inputs`), for a replay on the model
+   * alone (src/mirror/replay.ts). Started right after Simulator.start, the
+   * recording holds the whole run. Ends at stopRecording() or close().
+   */
+  async recordInputs(file: string): Promise<void> {
+    mkdirSync(dirname(file), { recursive: true });
+    await this.connection.request('record_inputs', { file });
+  }
+
+  /** Ends the recording and writes its trailer; undefined when none was on. */
+  async stopRecording(): Promise<InputRecordingSummary | undefined> {
+    const reply = await this.connection.request('record_stop');
+    if (reply.file === undefined) return undefined;
+    return { file: String(reply.file), evals: Number(reply.evals), bytes: Number(reply.bytes) };
   }
 
   /** Ends the simulation: closes the waveform, writes coverage, stops the process. Safe to call twice. */
