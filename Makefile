@@ -28,6 +28,8 @@ WAVES_TO   ?=
 WAVES_LAST ?=
 REPORT_DIR ?=
 DIRS     ?=
+JOBS     ?=
+PROFILE  ?=
 export MIRRORSIM_SEED     := $(SEED)
 export MIRRORSIM_SEEDS    := $(SEEDS)
 export MIRRORSIM_OPS      := $(OPS)
@@ -43,17 +45,19 @@ export MIRRORSIM_WAVES_LAST := $(WAVES_LAST)
 export MIRRORSIM_SHARD    := $(SHARD)
 export MIRRORSIM_REPORT_DIR := $(REPORT_DIR)
 export MIRRORSIM_DIRS     := $(DIRS)
+export MIRRORSIM_JOBS     := $(JOBS)
+export MIRRORSIM_PROFILE  := $(PROFILE)
 
 VITEST_ARGS := $(TEST) $(if $(NAME),-t '$(NAME)') $(if $(SHARD),--shard=$(SHARD))
 
 .PHONY: help deps sim test lint bench typecheck clean waves merge-reports coverage coverage-report
 
 help:
-	@echo "make sim      two-node regression, summary and reports (SEED= SEEDS= OPS= TEST=scenario FAULTS=mix PAGE_BYTES= FRAMES= WAVES=1 COVERAGE=1 SHARD=i/n REPORT_DIR=)"
+	@echo "make sim      two-node regression, summary and reports (SEED= SEEDS= OPS= TEST=scenario FAULTS=mix PAGE_BYTES= FRAMES= WAVES=1 COVERAGE=1 SHARD=i/n JOBS=n REPORT_DIR=)"
 	@echo "make merge-reports DIRS='dir …'  merge the report directories of make sim shards into build/reports/merged"
 	@echo "make coverage the regression and the directed suites with code and functional coverage; fails below a required goal (SEED= SEEDS= OPS=)"
 	@echo "make coverage-report DIRS='dir …'  merge the coverage of several build/coverage directories (shards, machines) into one report"
-	@echo "make test     run the test suite (TEST=file NAME='test name' SEED= WAVES=1 COVERAGE=1 SHARD=1/2)"
+	@echo "make test     run the test suite (TEST=file NAME='test name' SEED= WAVES=1 COVERAGE=1 SHARD=1/2 PROFILE=1)"
 	@echo "make waves    replay one seed with waveforms and a GTKWave save file (TEST=scenario|test file SEED= [NAME=] [WAVES_FROM=ns WAVES_TO=ns])"
 	@echo "make lint     verilator --lint-only -Wall on the RTL, and the TypeScript type check"
 	@echo "make bench    benchmark the bridge (prints a table, writes build/bench/bench.json)"
@@ -109,7 +113,7 @@ coverage: deps $(TS_STAMP)
 	mkdir -p build/coverage
 	@status=0; \
 	MIRRORSIM_COVERAGE=1 npx vitest run --maxWorkers=1 $(COVERAGE_SUITES) > build/coverage/directed.log 2>&1 & suites=$$!; \
-	MIRRORSIM_COVERAGE=1 MIRRORSIM_REPORT_DIR=build/coverage/sim MIRRORSIM_OPS=$(or $(OPS),$(COVERAGE_OPS)) node build/ts/src/cli/sim.js || status=1; \
+	MIRRORSIM_COVERAGE=1 MIRRORSIM_JOBS=1 MIRRORSIM_REPORT_DIR=build/coverage/sim MIRRORSIM_OPS=$(or $(OPS),$(COVERAGE_OPS)) node build/ts/src/cli/sim.js || status=1; \
 	echo "mirrorsim: waiting for the directed suites (build/coverage/directed.log)"; \
 	wait $$suites || { status=1; echo "mirrorsim: the directed suites failed: see build/coverage/directed.log"; }; \
 	tail -n 6 build/coverage/directed.log; \

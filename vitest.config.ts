@@ -6,6 +6,7 @@ export default defineConfig({
     // Test files that exist to be run by other tests, never on their own.
     exclude: ['test/**/fixtures/**', 'node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/profile-setup.ts'],
     pool: 'forks',
     // Two cores: one worker simulates while the other runs its host.
     maxWorkers: 2,

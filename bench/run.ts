@@ -17,6 +17,7 @@ import { Clock } from '../src/sim/clock.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { ClockCycles, RisingEdge } from '../src/sim/triggers.js';
 import { mirrorCeiling } from './mirror-ceiling.js';
+import { simParallel } from './sim-parallel.js';
 
 const benchDir = join(buildDir, 'bench');
 const nativeDir = join(repoRoot, 'bench', 'native');
@@ -207,6 +208,7 @@ async function main(): Promise<void> {
     },
     eval_share_of_wall_time: streamed.evalShare,
     mirror_ceiling: await mirrorCeiling(),
+    make_sim_parallel: await simParallel(),
   };
   writeFileSync(join(benchDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
 
@@ -242,6 +244,18 @@ async function main(): Promise<void> {
   console.log(`stream items/s vs one-round-trip-per-edge items/s: ${report.ratios.stream_vs_per_edge.toFixed(0)}x in the bridge, ${report.ratios.stream_end_to_end_vs_per_edge.toFixed(0)}x end to end with host encoding (target >= 100)`);
   console.log(`stream cycles/s vs bare loop: ${(report.ratios.stream_vs_bare_loop * 100).toFixed(0)}% (target >= 50%)`);
   console.log(`time inside eval() while running: ${(streamed.evalShare * 100).toFixed(0)}% of the bridge's wall time`);
+  const jobs = report.make_sim_parallel;
+  console.log(`\nmake sim, serial vs JOBS=2 (${jobs.command}, ${jobs.seeds} seeds, ${formatRate(jobs.simulated_cycles)} cycles)`);
+  console.log(
+    formatTable(
+      ['jobs', 'wall s', 'cycles/s'],
+      [
+        ['1', jobs.serial.wall_s.toFixed(1), formatRate(jobs.serial.cycles_per_s)],
+        ['2', jobs.jobs2.wall_s.toFixed(1), formatRate(jobs.jobs2.cycles_per_s)],
+      ],
+    ),
+  );
+  console.log(`JOBS=2 / serial: ${jobs.speedup.toFixed(2)}x throughput; runs agree seed for seed: ${jobs.runs_agree}`);
   console.log(`\nwritten: ${join(benchDir, 'bench.json')}`);
 }
 

@@ -165,3 +165,19 @@ export class MissingToolError extends MirrorsimError {
     super(`${tool} not found; install it with: ${installHint}`);
   }
 }
+
+/** A `make sim` worker process (JOBS=) that died while it ran a seed. */
+export class SeedWorkerError extends MirrorsimError {
+  override name = 'SeedWorkerError';
+  constructor(
+    readonly seed: number,
+    readonly scenario: string,
+    readonly exitCode: number | undefined,
+    readonly signal: string | undefined,
+    /** The last lines the worker wrote to stderr. */
+    readonly stderrTail: string,
+  ) {
+    const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode ?? 'unknown'}`;
+    super(`the worker process running ${scenario} seed ${seed} ${how}${stderrTail ? `; its last output:\n${stderrTail}` : ''}`);
+  }
+}

@@ -54,7 +54,7 @@ export class BridgeConnection {
   /** How long to look for a reply before waiting for the event loop to deliver it (ms). */
   private readonly spinMs: number;
   /** Requests exchanged and the wall time spent waiting for their replies (the transport and the bridge). */
-  readonly stats = { requests: 0, waitMs: 0, byCommand: new Map<string, number>() };
+  readonly stats = { requests: 0, waitMs: 0, codecMs: 0, byCommand: new Map<string, number>() };
   /** The command being exchanged now, for error messages. */
   current: string | undefined;
   /** Requests exchanged with the bridge so far (a batch is one): what the host's speed is paid in. */
@@ -86,7 +86,7 @@ export class BridgeConnection {
   async request(cmd: string, args: Record<string, unknown> = {}, timeoutMs = this.options.timeoutMs): Promise<BridgeReply> {
     if (COALESCED_READS.has(cmd)) return this.coalescedRead(cmd, args, timeoutMs);
     const id = this.nextId++;
-    const reply = await this.enqueue(JSON.stringify({ id, cmd, ...args }), cmd, timeoutMs);
+    const reply = await this.enqueue(this.encode({ id, cmd, ...args }), cmd, timeoutMs);
     if (!reply.ok) throw toBridgeError(cmd, reply.error);
     return reply;
   }
@@ -109,7 +109,7 @@ export class BridgeConnection {
     if (reads.length === 0) return;
     if (reads.length === 1) {
       const [read] = reads as [QueuedRead];
-      const frame = JSON.stringify({ id: this.nextId++, cmd: read.cmd, ...read.args });
+      const frame = this.encode({ id: this.nextId++, cmd: read.cmd, ...read.args });
       this.enqueue(frame, read.cmd, read.timeoutMs).then(
         (reply) => (reply.ok ? read.resolve(reply) : read.reject(toBridgeError(read.cmd, reply.error))),
         read.reject,
@@ -118,7 +118,7 @@ export class BridgeConnection {
     }
     const cmds = reads.map((read) => ({ cmd: read.cmd, ...read.args }));
     const timeoutMs = Math.max(...reads.map((read) => read.timeoutMs));
-    const frame = JSON.stringify({ id: this.nextId++, cmd: 'batch', cmds });
+    const frame = this.encode({ id: this.nextId++, cmd: 'batch', cmds });
     this.enqueue(frame, 'batch of reads', timeoutMs).then((reply) => {
       const results = (reply.results as BridgeReply[] | undefined) ?? [];
       const failedAt = reply.ok ? reads.length : typeof reply.error?.index === 'number' ? reply.error.index : 0;
@@ -130,6 +130,14 @@ export class BridgeConnection {
         } else this.coalescedRead(read.cmd, read.args, read.timeoutMs).then(read.resolve, read.reject);
       });
     }, (error: unknown) => reads.forEach((read) => read.reject(error)));
+  }
+
+  /** A request as its frame; the time it takes counts as the host's encoding. */
+  private encode(request: Record<string, unknown>): string {
+    const started = performance.now();
+    const frame = JSON.stringify(request);
+    this.stats.codecMs += performance.now() - started;
+    return frame;
   }
 
   /** Sends raw bytes (for protocol tests) and returns the parsed reply, whatever it says. */
@@ -175,6 +183,7 @@ export class BridgeConnection {
     this.deadlineMs = timeoutMs;
     this.armWatchdog();
     const started = performance.now();
+    let received: number | undefined;
     try {
       await Promise.race([this.socket.send(frame), this.aborted]);
       // The bridge usually answers within a round trip: looking for the reply
@@ -184,11 +193,15 @@ export class BridgeConnection {
       const spinUntil = performance.now() + this.spinMs;
       while (!this.socket.readable && performance.now() < spinUntil);
       const [reply] = await Promise.race([this.socket.receive(), this.aborted]);
-      return parseReply(reply, command);
+      received = performance.now();
+      const parsed = parseReply(reply, command);
+      this.stats.codecMs += performance.now() - received;
+      return parsed;
     } finally {
       this.stats.requests++;
       this.stats.byCommand.set(command, (this.stats.byCommand.get(command) ?? 0) + 1);
-      this.stats.waitMs += performance.now() - started;
+      // The wait ends when the reply arrives; decoding it is the host's work.
+      this.stats.waitMs += (received ?? performance.now()) - started;
       this.deadline = Infinity;
       this.current = undefined;
     }

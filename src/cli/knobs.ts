@@ -1,6 +1,7 @@
 // The `make sim` knobs, read from the environment (the Makefile forwards
 // SEED=, SEEDS=, OPS=, TEST=, WAVES=, COVERAGE=, SHARD=, REPORT_DIR= as
 // MIRRORSIM_*).
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildDir } from '../build/paths.js';
 
@@ -24,6 +25,8 @@ export interface SimKnobs {
   /** Build parameters (undefined: the RTL default). */
   pageBytes: number | undefined;
   frames: number | undefined;
+  /** Seeds run at once, each in its own worker process and simulator (JOBS=, default: the cores). */
+  jobs: number;
 }
 
 function integer(name: string, fallback: number, min: number): number {
@@ -81,5 +84,6 @@ export function readKnobs(defaults: { seeds: number; ops: number }): SimKnobs {
     coverage: ['1', 'true', 'yes'].includes(process.env.MIRRORSIM_COVERAGE ?? ''),
     pageBytes: optionalPowerOfTwo('MIRRORSIM_PAGE_BYTES', 16, 4096),
     frames: optionalPowerOfTwo('MIRRORSIM_FRAMES', 2, 256),
+    jobs: integer('MIRRORSIM_JOBS', availableParallelism(), 1),
   };
 }

@@ -4,7 +4,6 @@
 // rendered as lcov HTML at the end.
 import { join } from 'node:path';
 import { mergeFunctionalCoverage, type FunctionalCoverageData } from '../coverage/functional.js';
-import type { RunResult } from '../mirror/regression.js';
 import { coverageReport, type CoverageReport } from '../report/coverage-section.js';
 
 export function regressionCoverage(reportDir: string, code: boolean) {
@@ -18,8 +17,8 @@ export function regressionCoverage(reportDir: string, code: boolean) {
       files.push(file);
       return file;
     },
-    add(result: RunResult): void {
-      runs.push(result.coverage);
+    add(data: FunctionalCoverageData): void {
+      runs.push(data);
     },
     functional(): FunctionalCoverageData | undefined {
       return runs.length > 0 ? mergeFunctionalCoverage(runs) : undefined;

@@ -4,25 +4,21 @@
 // an HTML report. A failing seed is re-run with waves of the cycles before
 // the failure, and its report ends with the FST, the GTKWave save file and
 // the command that opens both. Exit status 1 on any violation.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { FAULT_MIXES, isFaultMix, type FaultMix } from '../mirror/faults.js';
-import { CLOCK_NS, runRegression, type RunOptions, type RunResult } from '../mirror/regression.js';
 import { DEFAULT_SCENARIOS, findScenario, SCENARIOS, type Scenario } from '../mirror/scenarios.js';
+import { seedStem, type SeedJob } from './sim-seed.js';
+import { runSeeds } from './sim-pool.js';
+import { readWaveKnobs } from '../waves/knobs.js';
 import { ensureModel } from '../build/verilate.js';
 import { mirrorDesign, type MirrorParameters } from '../mirror/design.js';
 import type { RegressionResults, SeedRecord } from '../report/records.js';
 import { RESULTS_VERSION } from '../report/records.js';
-import { seedRecord } from '../report/seed-record.js';
 import { formatSummary } from '../report/summary.js';
 import { readKnobs, type SimKnobs } from './knobs.js';
-import { failureWaves, seedWaves } from './sim-waves.js';
-import { readWaveKnobs } from '../waves/knobs.js';
-import type { WavesRequest } from '../waves/failure-waves.js';
 import { regressionCoverage } from './sim-coverage.js';
 import { coverageOrWhyNot } from '../report/coverage-section.js';
 import { clearReports, writeReports } from '../report/write-reports.js';
-import { addTimeSplits, formatTimeSplit, type TimeSplit } from '../sim/time-split.js';
+import { addTimeSplits, formatTimeSplit } from '../sim/time-split.js';
 
 /** The knobs that change what a seed does, as `make` arguments, for replay lines and the report. */
 function knobArguments(knobs: SimKnobs, faultsKnob: FaultMix | undefined): string[] {
@@ -33,21 +29,8 @@ function knobArguments(knobs: SimKnobs, faultsKnob: FaultMix | undefined): strin
   ].filter(Boolean);
 }
 
-function replay(result: RunResult, knobs: SimKnobs, faultsKnob: FaultMix | undefined): string {
-  return ['make sim', `TEST=${result.scenario}`, `SEED=${result.seed}`, `OPS=${knobs.ops}`, ...knobArguments(knobs, faultsKnob), 'WAVES=1'].join(' ');
-}
-
-/**
- * The failing seed again, tracing `waves`, on the same model: a coverage
- * run's re-run writes its coverage to a scratch file (it must not count twice).
- */
-async function rerunWithWaves(options: RunOptions, waves: WavesRequest, reportDir: string, stem: string): Promise<RunResult> {
-  const scratch = options.coverageFile ? join(reportDir, 'waves', `${stem}.rerun.dat`) : undefined;
-  try {
-    return await runRegression({ ...options, coverageFile: scratch, waves });
-  } finally {
-    if (scratch) rmSync(scratch, { force: true });
-  }
+function replay(scenario: string, seed: number, knobs: SimKnobs, faultsKnob: FaultMix | undefined): string {
+  return ['make sim', `TEST=${scenario}`, `SEED=${seed}`, `OPS=${knobs.ops}`, ...knobArguments(knobs, faultsKnob), 'WAVES=1'].join(' ');
 }
 
 function scenariosFor(knobs: SimKnobs): readonly Scenario[] | string {
@@ -68,7 +51,8 @@ async function main(): Promise<number> {
     console.error(`make sim: unknown FAULTS=${faultsKnob}; mixes: ${Object.keys(FAULT_MIXES).join(', ')}`);
     return 2;
   }
-  const waveKnobs = readWaveKnobs();
+  // Read again by every seed; read here so a bad WAVES_* knob stops the run before the build.
+  readWaveKnobs();
   const parameters: MirrorParameters = { PageBytes: knobs.pageBytes, Frames: knobs.frames };
   // Built (or found in the cache) first, so wall times are simulation only.
   await ensureModel(mirrorDesign(parameters), { coverage: knobs.coverage, log: (line) => console.log(line) });
@@ -77,38 +61,24 @@ async function main(): Promise<number> {
   const command = ['make sim', `SEED=${knobs.seeds[0]}`, `SEEDS=${knobs.seeds.length}`, `OPS=${knobs.ops}`, ...(knobs.test ? [`TEST=${knobs.test}`] : []), ...knobArguments(knobs, faultsKnob)].join(' ');
   clearReports(knobs.reportDir);
   const started = new Date().toISOString();
-  const records: SeedRecord[] = [];
-  const splits: TimeSplit[] = [];
   const coverage = regressionCoverage(knobs.reportDir, knobs.coverage);
-  for (const index of knobs.positions) {
+  const jobs: SeedJob[] = knobs.positions.map((index) => {
     const seed = knobs.seeds[index]!;
-    const scenario = scenarios[index % scenarios.length]!;
-    const stem = `${scenario.name}-seed${seed}`;
-    const options: RunOptions = { scenario, seed, ops: knobs.ops, faults: faultsKnob, parameters, coverageFile: coverage.fileFor(stem) };
-    const userWaves = waveKnobs.whole ? seedWaves(join(knobs.reportDir, 'waves', `${stem}.fst`), waveKnobs) : undefined;
-    const result = await runRegression({ ...options, ...(userWaves ? { waves: userWaves.request } : {}) });
-    coverage.add(result);
-    const record = seedRecord(result, index, knobs.ops, replay(result, knobs, faultsKnob));
-    records.push(record);
-    console.log(`${record.failure ? 'FAIL' : 'pass'}  ${scenario.name.padEnd(15)} seed=${seed} faults=${result.faults} ${result.cycles} cycles ${result.seconds.toFixed(1)} s`);
-    console.log(`      ${formatTimeSplit(result.time)}`);
-    splits.push(result.time);
-    // With WAVES=1 the run is traced already: a failure needs no re-run.
-    if (userWaves) console.log(await userWaves.finish(result, record.failure));
-    if (record.failure) {
-      console.log(`\n${result.violation!.message}\n${record.failure.recent}`);
-      if (!record.failure.waves && !record.failure.wavesError) {
-        console.log(`  re-running seed ${seed} with waves of the last ${waveKnobs.lastCycles} cycles before the failure …`);
-        await failureWaves(record.failure, { reportDir: knobs.reportDir, stem, clockNs: CLOCK_NS, knobs: waveKnobs, rerun: (waves) => rerunWithWaves(options, waves, knobs.reportDir, stem) });
-      }
-      console.log(`  replay with waveforms: ${record.failure.replay}`);
-      const waves = record.failure.waves;
-      if (waves) console.log(`  waves of ${waves.fromNs}-${waves.toNs} ns${waves.reproduced ? '' : ' (the re-run did NOT fail the same way)'}: ${waves.fst}\n  save file: ${waves.gtkw}\n  open them: ${waves.openCommand}\n`);
-      else console.log(`  waves: not captured: ${record.failure.wavesError}\n`);
-    }
-  }
+    const scenario = scenarios[index % scenarios.length]!.name;
+    return { index, seed, scenario, ops: knobs.ops, faults: faultsKnob, parameters, reportDir: knobs.reportDir, coverageFile: coverage.fileFor(seedStem({ scenario, seed })), replay: replay(scenario, seed, knobs, faultsKnob) };
+  });
+  const parallel = Math.min(knobs.jobs, jobs.length);
+  if (parallel > 1) console.log(`mirrorsim: ${parallel} seeds at a time (JOBS=${knobs.jobs}); each seed's output follows when it and every seed before it are done`);
+  const wallStart = performance.now();
+  const outcomes = await runSeeds(jobs, parallel, (line) => console.log(line));
+  const wallSeconds = (performance.now() - wallStart) / 1000;
+  const records: SeedRecord[] = outcomes.map((o) => o.record);
+  const splits = outcomes.flatMap((o) => (o.time ? [o.time] : []));
+  for (const outcome of outcomes) if (outcome.coverage) coverage.add(outcome.coverage);
   console.log(formatSummary(records));
   if (splits.length > 0) console.log(`all seeds: ${formatTimeSplit(addTimeSplits(splits))}`);
+  const simulated = records.reduce((sum, r) => sum + r.cycles, 0);
+  console.log(`regression wall time ${wallSeconds.toFixed(1)} s with ${parallel} job(s): ${Math.round(simulated / wallSeconds)} simulated cycles/s`);
   const results: RegressionResults = {
     version: RESULTS_VERSION,
     command,

@@ -100,10 +100,11 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
     if (options.profileEvals) await sim.connection.request('profile', { enable: true });
     const statsBefore = options.profileEvals ? await sim.stats() : undefined;
     const result: RunResult = await sim.runMain(async () => {
-      const finishTimeSplit = await measureTimeSplit(sim);
+      let scoreboard: Scoreboard | undefined;
+      const finishTimeSplit = await measureTimeSplit(sim, () => scoreboard?.busyMs ?? 0);
       const random = new Random(options.seed);
       const env = await MirrorEnv.start(sim, config);
-      const scoreboard = await env.attachScoreboard({ partnerLoss: losesPartner(faults) });
+      scoreboard = await env.attachScoreboard({ partnerLoss: losesPartner(faults) });
       const traffic = new Traffic(env, random, options.scenario.traffic);
       const failures = new NodeFailures(env, scoreboard, traffic, random);
       const controller = new FaultController(sim, random, {

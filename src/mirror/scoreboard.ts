@@ -101,12 +101,26 @@ export class Scoreboard implements ProcessObserver {
   }
 
   // -- the process agents' observer --------------------------------------
+  /** Wall time spent in the observer's checks and the reference model (the host's "scoreboard" share), ms. */
+  busyMs = 0;
+
   request(node: NodeName, request: ProcRequest): void {
+    const started = performance.now();
     this.model.request(node, request);
     this.log.add({ time: this.now(), where: node, text: `request ${this.model.describe(node, request)}` });
+    this.busyMs += performance.now() - started;
   }
 
   response(node: NodeName, response: ProcResponse): void {
+    const started = performance.now();
+    try {
+      this.checkResponse(node, response);
+    } finally {
+      this.busyMs += performance.now() - started;
+    }
+  }
+
+  private checkResponse(node: NodeName, response: ProcResponse): void {
     if (this.down === node && !this.model.isOutstanding(node, response.tag)) {
       // A node that lost the race still refuses what reached it before its processes moved (those requests were given up at the takeover), but it acknowledges nothing.
       const acknowledged = response.status === Status.Ok || response.status === Status.Granted;
@@ -178,8 +192,10 @@ export class Scoreboard implements ProcessObserver {
   }
 
   access(node: NodeName, request: DataRequest, response: { status: Status; rdata: number }): void {
+    const started = performance.now();
     this.counts.accesses++;
     const mismatch = this.model.access(node, request, response);
+    this.busyMs += performance.now() - started;
     if (mismatch) this.fail(mismatch.invariant, mismatch.detail);
   }
 

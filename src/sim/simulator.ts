@@ -20,6 +20,8 @@ import { fromSteps, toSteps, type TimeUnit } from './time.js';
 import { closestNames } from './suggest.js';
 import { UnknownSignalError } from '../errors.js';
 import { wavesWindow, WavesWindowError, type WavesOption, type WavesWindow } from '../waves/window.js';
+import { logProfiledRun, profiling } from './run-profile.js';
+import { measureTimeSplit, type TimeSplit } from './time-split.js';
 
 /** How long a test body may still run after the simulation stopped under it. */
 const STOPPED_GRACE_MS = 2000;
@@ -83,6 +85,8 @@ export class Simulator {
   signalNames: string[] = [];
   private handles = new Map<string, SignalHandle>();
   private closing: Promise<void> | undefined;
+  /** PROFILE=1: ends this run's time split (taken at close, logged for the test run's summary). */
+  private finishProfile: (() => Promise<TimeSplit>) | undefined;
 
   private constructor(
     readonly connection: BridgeConnection,
@@ -117,6 +121,7 @@ export class Simulator {
     void child.exited.then((exit) => sim.onExit(exit));
     try {
       await sim.handshake(options.startTimeoutMs ?? 10_000);
+      if (profiling()) sim.finishProfile = await measureTimeSplit(sim);
     } catch (error) {
       await sim.close();
       throw error;
@@ -261,6 +266,7 @@ export class Simulator {
     const healthy = this.process.running && !this.connection.failed;
     try {
       if (healthy) {
+        if (this.finishProfile) logProfiledRun(this.options.design.name, await this.finishProfile());
         if (this.options.waves) await this.connection.request('trace_stop', {}, 5000);
         if (this.options.coverageFile) {
           mkdirSync(dirname(this.options.coverageFile), { recursive: true });

@@ -51,3 +51,12 @@ describe('SHARD=i/n', () => {
     expect(knobs({ MIRRORSIM_SEED: '42', MIRRORSIM_REPORT_DIR: 'here' }).reportDir).toBe(resolve('here'));
   });
 });
+
+describe('JOBS=n', () => {
+  test('defaults to the cores; an impossible count is refused, saying why', async () => {
+    const { availableParallelism } = await import('node:os');
+    expect(knobs({}).jobs).toBe(availableParallelism());
+    expect(knobs({ MIRRORSIM_JOBS: '3' }).jobs).toBe(3);
+    for (const bad of ['0', '-1', '1.5', 'two']) expect(() => knobs({ MIRRORSIM_JOBS: bad })).toThrow(`JOBS=${bad} must be an integer >= 1`);
+  });
+});
