@@ -4,11 +4,13 @@
 #include "commands.h"
 
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <functional>
 #include <unordered_map>
 
 #include "Vmodel.h"
+#include "base64.h"
 #include "command_args.h"
 #include "input_recorder.h"
 #include "scheduler.h"
@@ -478,6 +480,8 @@ public:
                 if (!take->is_boolean()) bad_arg("take", "'take' must be true or false");
                 t.take = take->get<bool>();
             }
+            t.words = words_encoding(spec);
+            if (t.words && !t.take) bad_arg("encoding", "an encoding is only for the items a 'take' delivers");
             t.count = static_cast<uint64_t>(get_int(spec, "count", 1, INT64_MAX, 1));
         } else if (kind == "stream_done") {
             t.kind = TrigKind::stream_done;
@@ -560,7 +564,8 @@ public:
                     o["available"] = f.number;
                     if (f.stream >= 0) {
                         Stream& st = s.streams.at(f.stream);
-                        o["items"] = raw(take_items(st, st.available()));
+                        if (f.words) take_words(st, st.available(), o);
+                        else o["items"] = raw(take_items(st, st.available()));
                     }
                     break;
                 case TrigKind::stream_done:
@@ -643,6 +648,12 @@ public:
                                   " values, one per data signal";
         std::vector<uint32_t> flat;
         size_t count = 0;
+        if (const json* words = opt(req, "words")) {
+            if (opt(req, "items")) bad_arg("items", "give 'items' or 'words', not both");
+            count = words_into(*words, st, flat);
+            s.streams.push(st, flat, count);
+            return {{"queued", st.queued()}};
+        }
         const json& field = need(req, "items");
         if (const CompactItems* c = parsed ? parsed->compact(field) : nullptr) {
             if (!c->shape_ok) bad_arg("items", shape);
@@ -680,7 +691,68 @@ public:
         Stream& st = need_stream(req, 0);
         size_t n = st.available();
         if (opt(req, "max")) n = std::min<size_t>(n, static_cast<size_t>(need_int(req, "max", 0, INT64_MAX)));
+        if (words_encoding(req)) {
+            json reply = json::object();
+            take_words(st, n, reply);
+            return reply;
+        }
         return {{"items", raw(take_items(st, n))}};
+    }
+
+    // `encoding`: "items" (the default: JSON items) or "words" (base64).
+    static bool words_encoding(const json& req) {
+        const json* e = opt(req, "encoding");
+        if (!e) return false;
+        if (!e->is_string() || (*e != "items" && *e != "words")) {
+            bad_arg("encoding", "'encoding' must be \"items\" or \"words\"");
+        }
+        return *e == "words";
+    }
+
+    // A pushed batch as base64 words (docs/protocol.md, "Stream items"):
+    // whole items, every value within its signal's width. Returns the count.
+    static size_t words_into(const json& field, const Stream& st, std::vector<uint32_t>& flat) {
+        if (!field.is_string()) bad_arg("words", "'words' must be a base64 string");
+        std::vector<uint8_t> bytes;
+        if (!base64_decode(field.get_ref<const std::string&>(), bytes)) bad_arg("words", "'words' is not base64");
+        const size_t item_bytes = 4 * size_t{st.item_words};
+        if (bytes.size() % item_bytes != 0) {
+            bad_arg("words", std::to_string(bytes.size()) + " bytes are not whole items of " +
+                                 std::to_string(st.item_words) + " words");
+        }
+        const size_t count = bytes.size() / item_bytes;
+        flat.resize(bytes.size() / 4);
+        std::memcpy(flat.data(), bytes.data(), bytes.size());
+        const uint32_t* w = flat.data();
+        for (size_t i = 0; i < count; ++i) {
+            for (const Signal* d : st.data) {
+                w += d->nwords;
+                if ((w[-1] & ~d->top_mask) != 0) {
+                    fail("value_too_wide", "item " + std::to_string(i) + ": a value does not fit " + d->name +
+                                               " (" + std::to_string(d->width) + " bits)",
+                         {{"signal", d->name}, {"width", d->width}, {"item", i}});
+                }
+            }
+        }
+        return count;
+    }
+
+    // The monitor's first `n` unread items, consumed, as `words` and
+    // `times` (base64 of the items' words and of their 64-bit times).
+    static void take_words(Stream& st, size_t n, json& into) {
+        std::vector<uint32_t> words(n * st.item_words);
+        std::vector<uint64_t> times(n);
+        for (size_t i = 0; i < n; ++i) {
+            std::memcpy(&words[i * st.item_words], st.captured.front(), 4 * size_t{st.item_words});
+            times[i] = st.captured.front_time();
+            st.captured.pop(st.item_words);
+        }
+        std::string w, t;
+        base64_append(w, words.data(), 4 * words.size());
+        base64_append(t, times.data(), 8 * times.size());
+        into["words"] = std::move(w);
+        into["times"] = std::move(t);
+        into["count"] = n;
     }
 
     // The monitor's first `n` unread items as JSON text, consumed.

@@ -327,6 +327,7 @@ void Scheduler::check_stream_triggers() {
         Fired f;
         f.number = number;
         if (t.take) f.stream = t.stream;
+        f.words = t.words;
         fire(t, std::move(f));
         stream_trigs_.erase(stream_trigs_.begin() + static_cast<long>(i));
     }

@@ -52,6 +52,7 @@ struct Trigger {
     uint64_t at = 0;  // timer: fire time
     int stream = -1;  // stream triggers
     bool take = false;  // stream_items: deliver (and consume) the items with the report
+    bool words = false; // ... as base64 words (encoding "words") rather than JSON items
 };
 
 struct Fired {
@@ -62,6 +63,7 @@ struct Fired {
     bool match = false;   // until
     uint64_t number = 0;  // until: cycles; stream_*: available / done
     int stream = -1;      // stream_items with take: whose items go with the report
+    bool words = false;   // ... as base64 words
 };
 
 struct Clock {

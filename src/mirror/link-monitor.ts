@@ -97,10 +97,8 @@ class MessageTap {
 }
 
 export class LinkMonitor {
-  /** Every message each node put on the link, in order. */
-  readonly sent: Record<NodeName, LinkMessage[]> = { a: [], b: [] };
-  /** Every message each node took from the link, in order. */
-  readonly received: Record<NodeName, LinkMessage[]> = { a: [], b: [] };
+  /** Messages each node put on the link, by type (counts only: a long run must not keep every frame). */
+  private readonly sentByType = new Map<string, number>();
   readonly memoryWrites: Record<NodeName, MemoryWrite[]> = { a: [], b: [] };
   /** Messages sent but not (yet) delivered, per sender. */
   private readonly inFlight: Record<NodeName, LinkMessage[]> = { a: [], b: [] };
@@ -174,7 +172,8 @@ export class LinkMonitor {
     for (const node of ['a', 'b'] as const) {
       for (const sent of await this.txTaps[node].drain()) {
         const entry = { from: node, ...sent };
-        this.sent[node].push(entry);
+        const type = MsgType[sent.message.type] ?? `type${sent.message.type}`;
+        this.sentByType.set(type, (this.sentByType.get(type) ?? 0) + 1);
         this.inFlight[node].push(entry);
         this.observer?.sent(entry);
         this.log?.add({ time: sent.start, where: `${node}->${otherNode(node)}`, text: describeMessage(sent.message) });
@@ -185,7 +184,6 @@ export class LinkMonitor {
     for (const node of ['a', 'b'] as const) {
       for (const got of await this.rxTaps[node].drain()) {
         const entry = { from: otherNode(node), ...got };
-        this.received[node].push(entry);
         this.observer?.received(entry);
         if (!isAnswer(got.message.type)) this.lastRequest[node].set(got.message.tag, entry);
         arrivals.push(entry);
@@ -242,16 +240,9 @@ export class LinkMonitor {
     }
   }
 
-  /** Counts of messages each node sent, by type name. */
+  /** Counts of messages both nodes sent, by type name. */
   countsByType(): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const node of ['a', 'b'] as const) {
-      for (const { message } of this.sent[node]) {
-        const name = MsgType[message.type] ?? `type${message.type}`;
-        counts.set(name, (counts.get(name) ?? 0) + 1);
-      }
-    }
-    return counts;
+    return new Map(this.sentByType);
   }
 }
 

@@ -23,8 +23,8 @@ interface Waiter {
 export class ProcessAgent {
   private nextTag = 1;
   private readonly waiting = new Map<number, Waiter[]>();
-  /** Every response seen, in order (the scoreboard reads it). */
-  readonly log: ProcResponse[] = [];
+  /** Responses seen so far (the observers see each one; none is kept: a long run must not grow). */
+  responses = 0;
   readonly observers: ProcessObserver[] = [];
   private readonly dataWaiting: Array<{ request: DataRequest; resolve(response: { status: Status; rdata: number }): void }> = [];
 
@@ -58,7 +58,7 @@ export class ProcessAgent {
   private async dispatch(): Promise<void> {
     for await (const item of this.monitor) {
       const response = decodeProcResponse(item.data[0]!);
-      this.log.push(response);
+      this.responses++;
       for (const observer of this.observers) observer.response?.(this.node, response);
       const waiters = this.waiting.get(response.tag);
       const waiter = waiters?.shift();

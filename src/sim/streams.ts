@@ -6,7 +6,8 @@ import { MirrorsimError } from '../errors.js';
 import type { SignalHandle } from './handle.js';
 import type { Flusher, Scheduler } from './scheduler.js';
 import { BridgeTrigger, type Trigger } from './triggers.js';
-import { fromWire, toBigInt, toWire, type ValueLike } from './values.js';
+import { ItemPacker, unpackItems } from './stream-words.js';
+import type { ValueLike } from './values.js';
 
 export interface StreamBus {
   /** Unique among the simulation's streams. */
@@ -51,13 +52,14 @@ function streamTrigger(scheduler: Scheduler, spec: { kind: string; stream: strin
 }
 
 export class StreamDriver implements Flusher {
-  private queued: string[][] = [];
+  private readonly queued: ItemPacker;
   private sentCount = 0;
 
   private constructor(
     private readonly context: StreamContext,
     readonly bus: StreamBus,
   ) {
+    this.queued = new ItemPacker(bus.data);
     context.scheduler.addFlusher(this);
   }
 
@@ -74,19 +76,16 @@ export class StreamDriver implements Flusher {
    * bus has one data signal). Await the result to wait until they are done.
    */
   send(...items: Array<ValueLike | readonly ValueLike[]>): Trigger<void> {
+    // Checked whole before any is queued: a bad item queues none of the call's items.
+    const checked = new ItemPacker(this.bus.data, items.length);
     for (const item of items) {
       const values = Array.isArray(item) ? (item as readonly ValueLike[]) : [item as ValueLike];
       if (values.length !== this.bus.data.length) {
         throw new RangeError(`stream ${this.bus.name} items have ${this.bus.data.length} values, not ${values.length}`);
       }
-      this.queued.push(
-        values.map((value, index) => {
-          const big = toBigInt(value);
-          this.bus.data[index]!.checkFits(big);
-          return toWire(big);
-        }),
-      );
+      checked.add(values);
     }
+    this.queued.append(checked);
     this.sentCount += items.length;
     return this.done(this.sentCount);
   }
@@ -107,17 +106,15 @@ export class StreamDriver implements Flusher {
   }
 
   flush() {
-    if (this.queued.length === 0) return [];
-    const items = this.queued;
-    this.queued = [];
-    return [{ cmd: 'stream_push', name: this.bus.name, items }];
+    if (this.queued.count === 0) return [];
+    return [{ cmd: 'stream_push', name: this.bus.name, words: this.queued.take() }];
   }
 }
 
-/** An item as the bridge sends it (docs/protocol.md, stream_pull). */
-interface WireItem {
-  data: unknown[];
-  time: number;
+/** A monitor's batch as the bridge sends it (docs/protocol.md, stream_pull with `encoding: "words"`). */
+interface WireBatch {
+  words?: unknown;
+  times?: unknown;
 }
 
 export interface StreamItem {
@@ -185,25 +182,24 @@ export class StreamMonitor implements AsyncIterable<StreamItem> {
       // The items come with the trigger's report: no pull after it.
       const delivered = await new BridgeTrigger(
         () => this.context.scheduler,
-        () => ({ kind: 'stream_items', stream: this.bus.name, count: missing, take: true }),
-        (fired) => fired.items as WireItem[],
+        () => ({ kind: 'stream_items', stream: this.bus.name, count: missing, take: true, encoding: 'words' }),
+        (fired) => fired as WireBatch,
         `stream_items(${this.bus.name})`,
       );
       this.accept(delivered);
     }
   }
 
-  private accept(items: readonly WireItem[]): void {
-    for (const item of items) {
-      this.buffer.push({ data: item.data.map((value) => fromWire(value, this.bus.name)), time: BigInt(item.time) });
-      this.received++;
-    }
+  private accept(batch: WireBatch): void {
+    const items = unpackItems(batch, this.bus.data.map((signal) => signal.width), this.bus.name);
+    for (const item of items) this.buffer.push(item);
+    this.received += items.length;
   }
 
   private async pull(): Promise<void> {
     const runs = this.context.scheduler.counters.runs;
-    const reply = await this.context.connection.request('stream_pull', { name: this.bus.name });
+    const reply = await this.context.connection.request('stream_pull', { name: this.bus.name, encoding: 'words' });
     this.runsAtLastPull = runs;
-    this.accept(reply.items as WireItem[]);
+    this.accept(reply as WireBatch);
   }
 }
