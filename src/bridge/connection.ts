@@ -44,9 +44,13 @@ export class BridgeConnection {
   private pending = 0;
   private idleWaiters: Array<() => void> = [];
   private failure: Error | undefined;
-  private rejectAborted!: (error: Error) => void;
-  /** Rejects once the connection fails: every exchange races it. */
-  private readonly aborted = new Promise<never>((_, reject) => (this.rejectAborted = reject));
+  /**
+   * Fails the exchange under way (the connection failed). One per exchange,
+   * not one promise for the connection's life: racing every exchange
+   * against a long-lived promise would leave a reaction, and the reply it
+   * carried, on that promise per round trip.
+   */
+  private abortExchange: ((error: Error) => void) | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private watchdogAt = 0;
   private deadline = Infinity;
@@ -66,7 +70,6 @@ export class BridgeConnection {
     readonly endpoint: string,
     private readonly options: ConnectionOptions,
   ) {
-    this.aborted.catch(() => undefined);
     this.spinMs = (options.spinUs ?? 100) / 1000;
     this.socket.connect(endpoint);
   }
@@ -148,7 +151,7 @@ export class BridgeConnection {
   /** Fails the request in flight and every later one with `error` (the process died, or timed out). */
   fail(error: Error): void {
     this.failure ??= error;
-    this.rejectAborted(this.failure);
+    this.abortExchange?.(this.failure);
     if (this.watchdog) clearTimeout(this.watchdog);
     this.watchdog = undefined;
   }
@@ -184,15 +187,17 @@ export class BridgeConnection {
     this.armWatchdog();
     const started = performance.now();
     let received: number | undefined;
+    const aborted = new Promise<never>((_, reject) => (this.abortExchange = reject));
+    aborted.catch(() => undefined);
     try {
-      await Promise.race([this.socket.send(frame), this.aborted]);
+      await Promise.race([this.socket.send(frame), aborted]);
       // The bridge usually answers within a round trip: looking for the reply
       // for a moment saves the event loop's wake-up, which costs about as
       // much as the bridge's own work. Nothing else can run meanwhile anyway:
       // a REQ socket has one request in flight.
       const spinUntil = performance.now() + this.spinMs;
       while (!this.socket.readable && performance.now() < spinUntil);
-      const [reply] = await Promise.race([this.socket.receive(), this.aborted]);
+      const [reply] = await Promise.race([this.socket.receive(), aborted]);
       received = performance.now();
       const parsed = parseReply(reply, command);
       this.stats.codecMs += performance.now() - received;
@@ -204,6 +209,7 @@ export class BridgeConnection {
       this.stats.waitMs += (received ?? performance.now()) - started;
       this.deadline = Infinity;
       this.current = undefined;
+      this.abortExchange = undefined;
     }
   }
 

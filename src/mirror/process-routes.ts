@@ -14,21 +14,29 @@ export class ProcessesMoved extends Error {
 
 /** One operation's ticket: void once its node failed. */
 export interface Epoch {
-  readonly cut: Promise<never>;
   readonly void: boolean;
+  /** Calls `onCut` if the node fails while a request is under way; returns what stops listening. */
+  listen(onCut: (error: ProcessesMoved) => void): () => void;
 }
 
+/**
+ * The requests under way listen for the cut one by one and stop listening
+ * when they end: racing each against one long-lived promise would leave a
+ * reaction (and the request's result) on it per request, for the epoch's
+ * whole life.
+ */
 class MutableEpoch implements Epoch {
   void = false;
-  readonly cut: Promise<never>;
-  private rejectCut!: (error: ProcessesMoved) => void;
-  constructor() {
-    this.cut = new Promise<never>((_, reject) => (this.rejectCut = reject));
-    this.cut.catch(() => undefined);
+  private readonly listeners = new Set<(error: ProcessesMoved) => void>();
+  listen(onCut: (error: ProcessesMoved) => void): () => void {
+    this.listeners.add(onCut);
+    return () => this.listeners.delete(onCut);
   }
   end(home: NodeName): void {
     this.void = true;
-    this.rejectCut(new ProcessesMoved(home));
+    const error = new ProcessesMoved(home);
+    for (const onCut of [...this.listeners]) onCut(error);
+    this.listeners.clear();
   }
 }
 
@@ -61,7 +69,10 @@ export class ProcessRoute {
   /** Runs one request of an operation, unless its node has failed under it. */
   async call<T>(epoch: Epoch, request: () => Promise<T>): Promise<T> {
     if (epoch.void) throw new ProcessesMoved(this.home);
-    return Promise.race([request(), epoch.cut]);
+    return new Promise<T>((resolve, reject) => {
+      const stop = epoch.listen(reject);
+      request().then(resolve, reject).finally(stop);
+    });
   }
 
   private close(): void {
