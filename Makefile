@@ -50,7 +50,7 @@ export MIRRORSIM_PROFILE  := $(PROFILE)
 
 VITEST_ARGS := $(TEST) $(if $(NAME),-t '$(NAME)') $(if $(SHARD),--shard=$(SHARD))
 
-.PHONY: help deps sim test lint bench bench-scale typecheck clean waves merge-reports coverage coverage-report
+.PHONY: help deps sim test lint bench bench-scale bench-verilator typecheck clean waves merge-reports coverage coverage-report
 
 help:
 	@echo "make sim      two-node regression, summary and reports (SEED= SEEDS= OPS= TEST=scenario FAULTS=mix PAGE_BYTES= FRAMES= WAVES=1 COVERAGE=1 SHARD=i/n JOBS=n REPORT_DIR=)"
@@ -62,6 +62,7 @@ help:
 	@echo "make lint     verilator --lint-only -Wall on the RTL, and the TypeScript type check"
 	@echo "make bench    benchmark the bridge (prints a table, writes build/bench/bench.json)"
 	@echo "make bench-scale  host and simulator peak memory and cost per operation at 1k, 10k, 100k operations (SEED=)"
+	@echo "make bench-verilator  Verilator/compiler options on the two-node model: build time and speed of each (SEED= OPS=)"
 	@echo "make deps     install missing apt and npm packages"
 
 # apt packages: installed when missing if we are root; otherwise say exactly what to run.
@@ -143,6 +144,10 @@ bench: deps $(TS_STAMP)
 # Memory and cost per operation at 1k, 10k and 100k operations (several minutes).
 bench-scale: deps $(TS_STAMP)
 	node build/ts/bench/scale.js
+
+# Verilator and compiler options on the two-node model: cold builds and replay speed (about 15 minutes).
+bench-verilator: deps $(TS_STAMP)
+	node build/ts/bench/verilator-options.js
 
 clean:
 	rm -rf build

@@ -27,8 +27,22 @@ export interface BuildOptions {
   /** Build with Verilator's code coverage (`--coverage`). */
   coverage?: boolean;
   harness?: Harness;
+  /** A build variant (make bench-verilator measures them): its own cache entry. */
+  tuning?: BuildTuning;
   /** Called with progress lines ("building …"). */
   log?: (line: string) => void;
+}
+
+/** Verilator and C++ compiler options beyond the defaults, for measuring what pays off. */
+export interface BuildTuning {
+  /** Short name, part of the build directory's name. */
+  name: string;
+  /** Replaces the C++ optimisation level (default `-O2`). */
+  cxxOpt?: string;
+  /** More C++ flags (e.g. `-fno-stack-protector`). */
+  cxxFlags?: readonly string[];
+  /** More Verilator options (e.g. `--x-assign`, `fast`, or `--threads`, `2`). */
+  verilatorFlags?: readonly string[];
 }
 
 export interface BuiltModel {
@@ -72,13 +86,14 @@ function verilatorArgs(design: Design, options: BuildOptions, harness: Harness, 
     '--public-flat-rw',
     '--trace-fst',
     '-Wno-fatal',
-    '-CFLAGS', ['-std=c++17', '-O2', ...harness.cflags].join(' '),
+    '-CFLAGS', ['-std=c++17', options.tuning?.cxxOpt ?? '-O2', ...(options.tuning?.cxxFlags ?? []), ...harness.cflags].join(' '),
     '-Mdir', directory,
     '-o', harness.executable,
   ];
   if (harness.ldflags.length > 0) args.push('-LDFLAGS', harness.ldflags.join(' '));
   if (design.assertions !== false) args.push('--assert');
   if (options.coverage) args.push('--coverage');
+  args.push(...(options.tuning?.verilatorFlags ?? []));
   for (const dir of design.includeDirs ?? []) args.push(`-I${join(repoRoot, dir)}`);
   for (const [name, value] of Object.entries(design.parameters ?? {})) args.push(`-G${name}=${value}`);
   return [...args, ...absoluteSources(design), ...harness.sources];
@@ -102,7 +117,7 @@ function buildKey(design: Design, args: readonly string[], harness: Harness, ver
 export async function ensureModel(design: Design, options: BuildOptions = {}): Promise<BuiltModel> {
   const version = await findVerilator();
   const harness = options.harness ?? bridgeHarness();
-  const variant = `${design.name}-${harness.name}${options.coverage ? '-cov' : ''}`;
+  const variant = `${design.name}-${harness.name}${options.coverage ? '-cov' : ''}${options.tuning ? `-${options.tuning.name}` : ''}`;
   const probeArgs = verilatorArgs(design, options, harness, '');
   const directory = join(modelsDir, `${variant}-${buildKey(design, probeArgs, harness, version)}`);
   const executable = join(directory, harness.executable);

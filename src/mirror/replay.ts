@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Design } from '../build/design.js';
 import { bridgeDir, repoRoot } from '../build/paths.js';
-import { ensureModel, type Harness } from '../build/verilate.js';
+import { ensureModel, type BuildTuning, type Harness } from '../build/verilate.js';
 import { MirrorsimError } from '../errors.js';
 import { mirrorDesign } from './design.js';
 
@@ -28,6 +28,8 @@ export interface ReplayOptions {
   design?: Design;
   /** Time every eval() too: the result then has evalShare. */
   profile?: boolean;
+  /** A build variant of the model to replay on. */
+  tuning?: BuildTuning;
   /** Replays on fresh models, the fastest counts (default 1). */
   repeat?: number;
   log?: (line: string) => void;
@@ -62,7 +64,7 @@ export class ReplayFailedError extends MirrorsimError {
 }
 
 export async function replayRecording(file: string, options: ReplayOptions = {}): Promise<ReplayResult> {
-  const model = await ensureModel(options.design ?? mirrorDesign(), { harness: replayHarness(), log: options.log });
+  const model = await ensureModel(options.design ?? mirrorDesign(), { harness: replayHarness(), tuning: options.tuning, log: options.log });
   const args = [file, ...(options.profile ? ['--profile'] : []), ...(options.repeat ? ['--repeat', String(options.repeat)] : [])];
   const run = await execa(model.executable, args, { reject: false });
   if (run.exitCode !== 0) {
