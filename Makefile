@@ -50,10 +50,11 @@ export MIRRORSIM_PROFILE  := $(PROFILE)
 
 VITEST_ARGS := $(TEST) $(if $(NAME),-t '$(NAME)') $(if $(SHARD),--shard=$(SHARD))
 
-.PHONY: help deps sim test lint bench bench-scale bench-verilator typecheck clean waves merge-reports coverage coverage-report
+.PHONY: help deps sim campaign test lint bench bench-scale bench-verilator typecheck clean waves merge-reports coverage coverage-report
 
 help:
 	@echo "make sim      two-node regression, summary and reports (SEED= SEEDS= OPS= TEST=scenario FAULTS=mix PAGE_BYTES= FRAMES= WAVES=1 COVERAGE=1 SHARD=i/n JOBS=n REPORT_DIR=)"
+	@echo "make campaign the fault campaign: every scenario under every fault, one table; resumable (SEED= SEEDS= OPS= JOBS= FAULTS=)"
 	@echo "make merge-reports DIRS='dir …'  merge the report directories of make sim shards into build/reports/merged"
 	@echo "make coverage the regression and the directed suites with code and functional coverage; fails below a required goal (SEED= SEEDS= OPS=)"
 	@echo "make coverage-report DIRS='dir …'  merge the coverage of several build/coverage directories (shards, machines) into one report"
@@ -93,6 +94,10 @@ typecheck: $(NODE_STAMP)
 
 sim: deps $(TS_STAMP)
 	node build/ts/src/cli/sim.js
+
+# The sign-off fault campaign (src/cli/campaign.ts): SEEDS= (default 1000) OPS= JOBS= FAULTS= (default all).
+campaign: deps $(TS_STAMP)
+	node build/ts/src/cli/campaign.js
 
 merge-reports: deps $(TS_STAMP)
 	node build/ts/src/cli/merge-reports.js

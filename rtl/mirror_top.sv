@@ -78,6 +78,8 @@ module mirror_top
   input  logic             fault_corrupt_ba_i,
   input  logic [15:0]      fault_delay_ab_i,
   input  logic [15:0]      fault_delay_ba_i,
+  input  logic             fault_dup_ab_i,
+  input  logic             fault_dup_ba_i,
   input  logic             fault_cut_i,
   // status
   output logic             a_link_up_o,
@@ -298,7 +300,7 @@ module mirror_top
   // Link statistics: read by the testbench by name.
   /* verilator lint_off UNUSEDSIGNAL */
   logic [31:0] stat_frames [2], stat_retx [2], stat_crc_err [2], stat_dropped [2];
-  logic [31:0] stat_delivered [2], stat_dup [2], down_events [2];
+  logic [31:0] stat_delivered [2], stat_dup [2], stat_duplicated [2], down_events [2];
   logic        disk_wiping;
   /* verilator lint_on UNUSEDSIGNAL */
 
@@ -337,6 +339,8 @@ module mirror_top
     .fault_corrupt_ba_i  (fault_corrupt_ba_i),
     .fault_delay_ab_i    (fault_delay_ab_i),
     .fault_delay_ba_i    (fault_delay_ba_i),
+    .fault_dup_ab_i      (fault_dup_ab_i),
+    .fault_dup_ba_i      (fault_dup_ba_i),
     .fault_cut_i         (fault_cut_i),
     .stat_frames_ab_o    (stat_frames[0]),
     .stat_frames_ba_o    (stat_frames[1]),
@@ -350,6 +354,8 @@ module mirror_top
     .stat_delivered_ba_o (stat_delivered[1]),
     .stat_dup_ab_o       (stat_dup[0]),
     .stat_dup_ba_o       (stat_dup[1]),
+    .stat_duplicated_ab_o (stat_duplicated[0]),
+    .stat_duplicated_ba_o (stat_duplicated[1]),
     .a_down_events_o     (down_events[0]),
     .b_down_events_o     (down_events[1])
   );

@@ -80,6 +80,9 @@ module inter_node_link
   input  logic             fault_corrupt_ba_i,
   input  logic [15:0]      fault_delay_ab_i,
   input  logic [15:0]      fault_delay_ba_i,
+  // Duplicate: a frame that enters the wire while high leaves it twice.
+  input  logic             fault_dup_ab_i,
+  input  logic             fault_dup_ba_i,
   input  logic             fault_cut_i,
 
   // Statistics.
@@ -95,6 +98,9 @@ module inter_node_link
   output logic [31:0]      stat_delivered_ba_o,
   output logic [31:0]      stat_dup_ab_o,
   output logic [31:0]      stat_dup_ba_o,
+  // Frames the wire sent twice (the duplicate fault).
+  output logic [31:0]      stat_duplicated_ab_o,
+  output logic [31:0]      stat_duplicated_ba_o,
   output logic [31:0]      a_down_events_o,
   output logic [31:0]      b_down_events_o
 );
@@ -107,6 +113,7 @@ module inter_node_link
   logic a_ev_data, a_ev_retx, a_ev_crc_err, a_ev_dup, a_ev_delivered, a_ev_down;
   logic b_ev_data, b_ev_retx, b_ev_crc_err, b_ev_dup, b_ev_delivered, b_ev_down;
   logic ab_dropped, ba_dropped;
+  logic ab_duplicated, ba_duplicated;
 
   link_endpoint #(
     .MaxMsgWords (MaxMsgWords),
@@ -190,7 +197,9 @@ module inter_node_link
     .fault_corrupt_i (fault_corrupt_ab_i),
     .fault_delay_i   (fault_delay_ab_i),
     .fault_cut_i     (fault_cut_i),
-    .dropped_o       (ab_dropped)
+    .fault_dup_i     (fault_dup_ab_i),
+    .dropped_o       (ab_dropped),
+    .duplicated_o    (ab_duplicated)
   );
 
   link_wire #(
@@ -207,7 +216,9 @@ module inter_node_link
     .fault_corrupt_i (fault_corrupt_ba_i),
     .fault_delay_i   (fault_delay_ba_i),
     .fault_cut_i     (fault_cut_i),
-    .dropped_o       (ba_dropped)
+    .fault_dup_i     (fault_dup_ba_i),
+    .dropped_o       (ba_dropped),
+    .duplicated_o    (ba_duplicated)
   );
 
   // ---------------------------------------------------------------------------
@@ -228,6 +239,8 @@ module inter_node_link
       stat_delivered_ba_o <= '0;
       stat_dup_ab_o       <= '0;
       stat_dup_ba_o       <= '0;
+      stat_duplicated_ab_o <= '0;
+      stat_duplicated_ba_o <= '0;
       a_down_events_o     <= '0;
       b_down_events_o     <= '0;
     end else begin
@@ -244,6 +257,8 @@ module inter_node_link
       stat_delivered_ba_o <= stat_delivered_ba_o + 32'(a_ev_delivered);
       stat_dup_ab_o       <= stat_dup_ab_o       + 32'(b_ev_dup);
       stat_dup_ba_o       <= stat_dup_ba_o       + 32'(a_ev_dup);
+      stat_duplicated_ab_o <= stat_duplicated_ab_o + 32'(ab_duplicated);
+      stat_duplicated_ba_o <= stat_duplicated_ba_o + 32'(ba_duplicated);
       a_down_events_o     <= a_down_events_o     + 32'(a_ev_down);
       b_down_events_o     <= b_down_events_o     + 32'(b_ev_down);
     end

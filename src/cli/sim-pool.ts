@@ -59,10 +59,19 @@ function orderedPrinter(count: number, print: (line: string) => void) {
  * returns their outcomes in the order of `jobs`. A worker that dies makes
  * its seed a failed one (SeedWorkerError) and is replaced; the rest go on.
  */
-export async function runSeeds(jobs: readonly SeedJob[], parallel: number, print: (line: string) => void): Promise<SeedOutcome[]> {
+export async function runSeeds(
+  jobs: readonly SeedJob[],
+  parallel: number,
+  print: (line: string) => void,
+  /** Told of each seed as it ends (in the order they end): a campaign records it at once. */
+  onOutcome: (outcome: SeedOutcome, job: SeedJob) => void = () => undefined,
+): Promise<SeedOutcome[]> {
   const outcomes: SeedOutcome[] = new Array(jobs.length);
   if (parallel <= 1 || jobs.length <= 1) {
-    for (const [slot, job] of jobs.entries()) outcomes[slot] = await runSeed(job, print);
+    for (const [slot, job] of jobs.entries()) {
+      outcomes[slot] = await runSeed(job, print);
+      onOutcome(outcomes[slot], job);
+    }
     return outcomes;
   }
   if (!existsSync(WORKER)) throw new Error(`make sim: the worker script ${WORKER} is missing (run the TypeScript build: make sim builds it)`);
@@ -85,6 +94,7 @@ export async function runSeeds(jobs: readonly SeedJob[], parallel: number, print
           worker = startWorker();
         }
         outcomes[slot] = reply.outcome;
+        onOutcome(reply.outcome, job);
         printInOrder(slot, reply.lines);
       }
     } finally {

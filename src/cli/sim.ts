@@ -4,69 +4,27 @@
 // an HTML report. A failing seed is re-run with waves of the cycles before
 // the failure, and its report ends with the FST, the GTKWave save file and
 // the command that opens both. Exit status 1 on any violation.
-import { FAULT_MIXES, isFaultMix, type FaultMix } from '../mirror/faults.js';
-import { DEFAULT_SCENARIOS, findScenario, SCENARIOS, type Scenario } from '../mirror/scenarios.js';
-import { seedStem, type SeedJob } from './sim-seed.js';
+import { DEFAULT_SCENARIOS } from '../mirror/scenarios.js';
 import { runSeeds } from './sim-pool.js';
-import { readWaveKnobs } from '../waves/knobs.js';
-import { ensureModel } from '../build/verilate.js';
-import { mirrorDesign, type MirrorParameters } from '../mirror/design.js';
 import type { RegressionResults, SeedRecord } from '../report/records.js';
 import { RESULTS_VERSION } from '../report/records.js';
 import { formatSummary } from '../report/summary.js';
-import { readKnobs, type SimKnobs } from './knobs.js';
 import { regressionCoverage } from './sim-coverage.js';
 import { coverageOrWhyNot } from '../report/coverage-section.js';
 import { clearReports, writeReports } from '../report/write-reports.js';
 import { addTimeSplits, formatTimeSplit } from '../sim/time-split.js';
-
-/** The knobs that change what a seed does, as `make` arguments, for replay lines and the report. */
-function knobArguments(knobs: SimKnobs, faultsKnob: FaultMix | undefined): string[] {
-  return [
-    faultsKnob ? `FAULTS=${faultsKnob}` : '',
-    knobs.pageBytes ? `PAGE_BYTES=${knobs.pageBytes}` : '',
-    knobs.frames ? `FRAMES=${knobs.frames}` : '',
-  ].filter(Boolean);
-}
-
-function replay(scenario: string, seed: number, knobs: SimKnobs, faultsKnob: FaultMix | undefined): string {
-  return ['make sim', `TEST=${scenario}`, `SEED=${seed}`, `OPS=${knobs.ops}`, ...knobArguments(knobs, faultsKnob), 'WAVES=1'].join(' ');
-}
-
-function scenariosFor(knobs: SimKnobs): readonly Scenario[] | string {
-  if (knobs.test === undefined) return DEFAULT_SCENARIOS;
-  const scenario = findScenario(knobs.test);
-  return scenario ? [scenario] : `make sim: unknown TEST=${knobs.test}; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;
-}
+import { knobArguments, prepareRegression, seedJob } from './sim-setup.js';
 
 async function main(): Promise<number> {
-  const knobs = readKnobs({ seeds: 2 * DEFAULT_SCENARIOS.length, ops: 800 });
-  const scenarios = scenariosFor(knobs);
-  if (typeof scenarios === 'string') {
-    console.error(scenarios);
-    return 2;
-  }
-  const faultsKnob = process.env.MIRRORSIM_FAULTS || undefined;
-  if (faultsKnob !== undefined && !isFaultMix(faultsKnob)) {
-    console.error(`make sim: unknown FAULTS=${faultsKnob}; mixes: ${Object.keys(FAULT_MIXES).join(', ')}`);
-    return 2;
-  }
-  // Read again by every seed; read here so a bad WAVES_* knob stops the run before the build.
-  readWaveKnobs();
-  const parameters: MirrorParameters = { PageBytes: knobs.pageBytes, Frames: knobs.frames };
-  // Built (or found in the cache) first, so wall times are simulation only.
-  await ensureModel(mirrorDesign(parameters), { coverage: knobs.coverage, log: (line) => console.log(line) });
+  const prepared = await prepareRegression({ seeds: 2 * DEFAULT_SCENARIOS.length, ops: 800 });
+  const { knobs, faultsKnob } = prepared;
   const shardNote = knobs.shard ? `, shard ${knobs.shard.index}/${knobs.shard.count}: ${knobs.positions.length} of ${knobs.seeds.length} seeds` : '';
   console.log(`mirrorsim: two-node regression, ${knobs.seeds.length} seed(s) from ${knobs.seeds[0]}${shardNote}, ${knobs.ops} pointer operations per node each`);
   const command = ['make sim', `SEED=${knobs.seeds[0]}`, `SEEDS=${knobs.seeds.length}`, `OPS=${knobs.ops}`, ...(knobs.test ? [`TEST=${knobs.test}`] : []), ...knobArguments(knobs, faultsKnob)].join(' ');
   clearReports(knobs.reportDir);
   const started = new Date().toISOString();
   const coverage = regressionCoverage(knobs.reportDir, knobs.coverage);
-  const jobs: SeedJob[] = knobs.positions.map((index) => {
-    const seed = knobs.seeds[index]!;
-    const scenario = scenarios[index % scenarios.length]!.name;
-    return { index, seed, scenario, ops: knobs.ops, faults: faultsKnob, parameters, reportDir: knobs.reportDir, coverageFile: coverage.fileFor(seedStem({ scenario, seed })), replay: replay(scenario, seed, knobs, faultsKnob) };
-  });
+  const jobs = knobs.positions.map((index) => seedJob(prepared, index, knobs.reportDir, (stem) => coverage.fileFor(stem)));
   const parallel = Math.min(knobs.jobs, jobs.length);
   if (parallel > 1) console.log(`mirrorsim: ${parallel} seeds at a time (JOBS=${knobs.jobs}); each seed's output follows when it and every seed before it are done`);
   const wallStart = performance.now();

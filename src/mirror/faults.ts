@@ -11,15 +11,16 @@ export const FAULT_MIXES = {
   drop: ['drop'],
   corrupt: ['corrupt'],
   delay: ['delay'],
+  duplicate: ['duplicate'],
   lossy: ['drop', 'corrupt', 'delay'],
   fail: ['fail'],
   lossy_fail: ['drop', 'corrupt', 'delay', 'fail'],
   cut: ['cut'],
-  all: ['drop', 'corrupt', 'delay', 'fail', 'cut'],
+  all: ['drop', 'corrupt', 'delay', 'duplicate', 'fail', 'cut'],
 } as const satisfies Record<string, readonly FaultKind[]>;
 
-/** `fail`: a node fails, is taken over, returns and is resynchronized. */
-export type FaultKind = 'drop' | 'corrupt' | 'delay' | 'cut' | 'fail';
+/** `duplicate`: frames leave the wire twice. `fail`: a node fails, is taken over, returns and is resynchronized. */
+export type FaultKind = 'drop' | 'corrupt' | 'delay' | 'duplicate' | 'cut' | 'fail';
 export type FaultMix = keyof typeof FAULT_MIXES;
 
 export function isFaultMix(name: string): name is FaultMix {
@@ -121,8 +122,9 @@ export class FaultController {
     try {
       switch (kind) {
         case 'drop':
-        case 'corrupt': {
-          const signal = dut[`fault_${kind}_${direction}_i`];
+        case 'corrupt':
+        case 'duplicate': {
+          const signal = dut[`fault_${kind === 'duplicate' ? 'dup' : kind}_${direction}_i`];
           signal.value = 1;
           await ClockCycles(dut.clk_i, this.random.int(3, 40));
           signal.value = 0;
@@ -162,7 +164,7 @@ export class FaultController {
 
   private clearLinkFaults(): void {
     const dut = this.sim.dut;
-    for (const name of ['fault_drop_ab_i', 'fault_drop_ba_i', 'fault_corrupt_ab_i', 'fault_corrupt_ba_i', 'fault_delay_ab_i', 'fault_delay_ba_i']) {
+    for (const name of ['fault_drop_ab_i', 'fault_drop_ba_i', 'fault_corrupt_ab_i', 'fault_corrupt_ba_i', 'fault_delay_ab_i', 'fault_delay_ba_i', 'fault_dup_ab_i', 'fault_dup_ba_i']) {
       dut[name].value = 0;
     }
   }

@@ -68,6 +68,9 @@ export interface RunResult extends FailureCounts {
   servedBySurvivor: number;
   checkpoints: number;
   pagesCompared: number;
+  /** Acknowledged page contents the scoreboard compared, and how many of them were lost. */
+  acknowledgedChecked: number;
+  acknowledgedLost: number;
   cycles: number;
   /** Simulation time at the end of the run, ns. */
   endNs: number;
@@ -167,6 +170,8 @@ export async function runRegression(options: RunOptions): Promise<RunResult> {
         servedBySurvivor: traffic.stats.servedBySurvivor,
         checkpoints: scoreboard.counts.checkpoints,
         pagesCompared: scoreboard.counts.pagesCompared,
+        acknowledgedChecked: scoreboard.counts.acknowledgedChecked,
+        acknowledgedLost: scoreboard.counts.acknowledgedLost,
         cycles: Math.round((sim.time('ns') - startNs) / CLOCK_NS),
         endNs: sim.time('ns'),
         seconds: (performance.now() - started) / 1000,

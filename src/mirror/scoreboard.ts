@@ -35,6 +35,10 @@ export interface ScoreboardCounts {
   pagesCompared: number;
   answers: number;
   accesses: number;
+  /** Acknowledged (released) page contents compared at checkpoints: in a node's memory, on the partner, on the shared disk. */
+  acknowledgedChecked: number;
+  /** Of those, the ones not found where they must be: a lost acknowledged write (each is also a violation). */
+  acknowledgedLost: number;
 }
 
 function readerMask(page: ModelPage): number {
@@ -50,7 +54,7 @@ function popcount(mask: number): number {
 export class Scoreboard implements ProcessObserver {
   readonly model: ReferenceModel;
   readonly log = new TransactionLog();
-  readonly counts: ScoreboardCounts = { checkpoints: 0, pagesCompared: 0, answers: 0, accesses: 0 };
+  readonly counts: ScoreboardCounts = { checkpoints: 0, pagesCompared: 0, answers: 0, accesses: 0, acknowledgedChecked: 0, acknowledgedLost: 0 };
   private failure: InvariantViolation | undefined;
   /** A node that has failed and not yet been handed its allocations back: nothing on it is checked. */
   private down: NodeName | undefined;
@@ -308,8 +312,14 @@ export class Scoreboard implements ProcessObserver {
       const frame = (node: NodeName) => framesOf(memories[node], words)(entries[node].frame);
       // A page whose writer's release failed with the partner lost may be the page as it was then (model.doubtful).
       const compare = (invariant: string, what: string, actual: number[], expected: ReadonlyArray<number | undefined>, alternatives: ReadonlyArray<ReadonlyArray<number | undefined>> = []) => {
+        // Against the committed words: acknowledged writes, counted whether found or lost.
+        const acknowledged = expected === model.committed && model.committed.some((word) => word !== undefined);
+        if (acknowledged) this.counts.acknowledgedChecked++;
         const difference = pageDifference(actual, expected);
-        if (difference && !alternatives.some((alternative) => matches(actual, alternative))) throw this.fail(invariant, `${where}: ${what} ${difference}`);
+        if (difference && !alternatives.some((alternative) => matches(actual, alternative))) {
+          if (acknowledged) this.counts.acknowledgedLost++;
+          throw this.fail(invariant, `${where}: ${what} ${difference}`);
+        }
       };
       if (model.resident) {
         this.counts.pagesCompared++;

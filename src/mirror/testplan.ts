@@ -34,7 +34,7 @@ export const PARTNER_STEPS = [
 export const FLOWS = ['allocate', 'getRead', 'getWrite', 'releasePointer', 'releaseMemory', 'trim', 'idle', 'unknown'] as const;
 export const PROCESS_OPS = ['allocate', 'getRead', 'getWrite', 'releasePointer', 'releaseMemory', 'none'] as const;
 export const EPISODES = ['takeoverAfterFailure', 'takeoverAfterFence', 'fence', 'resyncAfterFailure', 'resyncAfterFence', 'resyncCut', 'trim'] as const;
-export const FAULT_KINDS = ['drop', 'corrupt', 'delay', 'cut', 'fail'] as const;
+export const FAULT_KINDS = ['drop', 'corrupt', 'delay', 'duplicate', 'cut', 'fail'] as const;
 
 type Step = (typeof ORIGINATOR_STEPS)[number];
 type PartnerStep = (typeof PARTNER_STEPS)[number];

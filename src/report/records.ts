@@ -58,6 +58,9 @@ export interface SeedRecord {
   inDoubt: number;
   checkpoints: number;
   pagesCompared: number;
+  /** Acknowledged page contents compared by the scoreboard, and lost (absent in records written before they were counted). */
+  acknowledgedChecked?: number;
+  acknowledgedLost?: number;
   cycles: number;
   seconds: number;
   failure?: FailureRecord;

@@ -42,6 +42,8 @@ export function seedRecord(result: RunResult, index: number, ops: number, replay
     inDoubt: result.inDoubt,
     checkpoints: result.checkpoints,
     pagesCompared: result.pagesCompared,
+    acknowledgedChecked: result.acknowledgedChecked,
+    acknowledgedLost: result.acknowledgedLost,
     cycles: result.cycles,
     seconds: result.seconds,
     ...(failure ? { failure } : {}),

@@ -190,6 +190,20 @@ simTest('10% of frames corrupted each way: the CRC rejects them and retransmissi
   expect(stats.dropped_ab + stats.dropped_ba).toBe(0);
 });
 
+simTest('20% of frames duplicated each way: the copy arrives right behind the original and is discarded; every message once, in order', async ({ sim, dut, random }) => {
+  const bench = await LinkBench.start(sim, dut, random);
+  const stats = await trafficUnderFaults(bench, (r) => ({ dup_ab: r.chance(0.2), dup_ba: r.chance(0.2) }));
+  console.log('[link] 20% duplicate:', stats);
+  expect(stats.duplicated_ab).toBeGreaterThan(0);
+  expect(stats.duplicated_ba).toBeGreaterThan(0);
+  // Every duplicated data frame is recognised as a duplicate (acks and heartbeats are duplicated too, and are harmless).
+  expect(stats.dup_ab).toBeGreaterThan(0);
+  expect(stats.dup_ba).toBeGreaterThan(0);
+  expect(stats.dup_ab).toBeLessThanOrEqual(stats.duplicated_ab + stats.retx_ab);
+  expect(stats.dup_ba).toBeLessThanOrEqual(stats.duplicated_ba + stats.retx_ba);
+  expect(stats.dropped_ab + stats.dropped_ba + stats.crc_err_ab + stats.crc_err_ba).toBe(0);
+});
+
 simTest('delay faults: extra latency shows up exactly, order is kept, late acks cause only harmless duplicates', async ({ sim, dut, random }) => {
   const bench = await LinkBench.start(sim, dut, random);
   expect(await bench.waitBothUp(10 * BRINGUP_BOUND)).toBeGreaterThan(0);
@@ -218,7 +232,7 @@ simTest('delay faults: extra latency shows up exactly, order is kept, late acks 
   expect(stats.dup_ba).toBeLessThanOrEqual(stats.retx_ba);
 });
 
-simTest('a mix of drop, corrupt and delay faults both ways, with random gaps and back-pressure at the nodes', async ({ sim, dut, random }) => {
+simTest('a mix of drop, corrupt, delay and duplicate faults both ways, with random gaps and back-pressure at the nodes', async ({ sim, dut, random }) => {
   const bench = await LinkBench.start(sim, dut, random, { readyA: 0.7, readyB: 0.5, idleProb: 0.2 });
   const stats = await trafficUnderFaults(
     bench,
@@ -229,6 +243,8 @@ simTest('a mix of drop, corrupt and delay faults both ways, with random gaps and
       corrupt_ba: r.chance(0.05),
       delay_ab: r.chance(0.3) ? r.int(0, 30) : 0,
       delay_ba: r.chance(0.3) ? r.int(0, 30) : 0,
+      dup_ab: r.chance(0.05),
+      dup_ba: r.chance(0.05),
     }),
     300,
   );

@@ -55,10 +55,10 @@ export type Side = 'a' | 'b';
 export type Dir = 'ab' | 'ba';
 export type Message = bigint[];
 
-export const STAT_NAMES = ['frames', 'retx', 'crc_err', 'dropped', 'delivered', 'dup'] as const;
+export const STAT_NAMES = ['frames', 'retx', 'crc_err', 'dropped', 'delivered', 'dup', 'duplicated'] as const;
 export type Stats = Record<`${(typeof STAT_NAMES)[number]}_${Dir}` | 'down_a' | 'down_b', number>;
 
-export type Faults = Partial<Record<'drop_ab' | 'drop_ba' | 'corrupt_ab' | 'corrupt_ba' | 'cut', boolean>> & {
+export type Faults = Partial<Record<'drop_ab' | 'drop_ba' | 'corrupt_ab' | 'corrupt_ba' | 'dup_ab' | 'dup_ba' | 'cut', boolean>> & {
   delay_ab?: number;
   delay_ba?: number;
 };
@@ -154,6 +154,8 @@ export class LinkBench {
     dut.fault_corrupt_ba_i.value = f.corrupt_ba ? 1 : 0;
     dut.fault_delay_ab_i.value = f.delay_ab ?? 0;
     dut.fault_delay_ba_i.value = f.delay_ba ?? 0;
+    dut.fault_dup_ab_i.value = f.dup_ab ? 1 : 0;
+    dut.fault_dup_ba_i.value = f.dup_ba ? 1 : 0;
     dut.fault_cut_i.value = f.cut ? 1 : 0;
   }
 
