@@ -130,7 +130,14 @@ Words to_words(const json& v, const Signal& s, const char* field) {
     Words w;
     if (v.is_string()) {
         std::string why;
-        if (!parse_value_text(v.get_ref<const std::string&>(), w, why)) bad_arg(field, why);
+        bool too_wide = false;
+        if (!parse_value_text(v.get_ref<const std::string&>(), w, why, s.width, &too_wide)) {
+            if (too_wide) {
+                fail("value_too_wide", why + " does not fit '" + s.name + "' (" + std::to_string(s.width) + " bits)",
+                     {{"width", s.width}, {"field", field}});
+            }
+            bad_arg(field, why);
+        }
     } else if (v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() < 0) {
         bad_arg(field, "negative values are not accepted");
     } else if (v.is_number_integer()) {

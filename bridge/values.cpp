@@ -17,17 +17,6 @@ void trim(Words& w) {
     while (w.size() > 1 && w.back() == 0) w.pop_back();
 }
 
-// Shifts in `bits` new low bits (power-of-two radix).
-void shift_in(Words& w, unsigned bits, uint32_t digit) {
-    uint32_t carry = digit;
-    for (auto& word : w) {
-        uint32_t out = word >> (32 - bits);
-        word = (word << bits) | carry;
-        carry = out;
-    }
-    if (carry) w.push_back(carry);
-}
-
 void mul10_add(Words& w, uint32_t digit) {
     uint64_t carry = digit;
     for (auto& word : w) {
@@ -40,14 +29,20 @@ void mul10_add(Words& w, uint32_t digit) {
 
 }  // namespace
 
-bool parse_value_text(const std::string& text, Words& out, std::string& why) {
+// One pass over the text: every character checked, the digits placed
+// straight into their words (hex and binary), and a value with more
+// significant digits than `max_bits` can hold refused before any
+// arithmetic, so a huge value costs its length, never its length squared.
+bool parse_value_text(const std::string& text, Words& out, std::string& why, unsigned max_bits, bool* too_wide) {
     out.assign(1, 0);
+    if (too_wide) *too_wide = false;
+    auto quoted = [&text] { return text.size() <= 80 ? text : text.substr(0, 60) + "... (" + std::to_string(text.size()) + " characters)"; };
     if (text.empty()) {
         why = "empty value";
         return false;
     }
     if (text[0] == '-') {
-        why = "negative values are not accepted: '" + text + "'";
+        why = "negative values are not accepted: '" + quoted() + "'";
         return false;
     }
     size_t pos = 0;
@@ -59,29 +54,49 @@ bool parse_value_text(const std::string& text, Words& out, std::string& why) {
         radix_bits = 1;
         pos = 2;
     }
-    bool any_digit = false;
-    for (; pos < text.size(); ++pos) {
-        char c = text[pos];
-        if (c == '_' && any_digit) continue;  // Verilog-style digit grouping
-        int d = radix_bits == 4 ? hex_digit(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
+    // Check every character; count the significant digits.
+    size_t digits = 0, significant = 0;
+    for (size_t i = pos; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '_' && digits > 0) continue;  // Verilog-style digit grouping
+        const int d = radix_bits == 4 ? hex_digit(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
         if (d < 0 || (radix_bits == 1 && d > 1)) {
-            why = "not a number: '" + text +
-                  "' (use \"0x\" hex, \"0b\" binary or decimal digits)";
+            why = "not a number: '" + quoted() + "' (use \"0x\" hex, \"0b\" binary or decimal digits)";
             return false;
         }
-        any_digit = true;
-        if (radix_bits) {
-            shift_in(out, radix_bits, static_cast<uint32_t>(d));
-        } else {
-            mul10_add(out, static_cast<uint32_t>(d));
-        }
-        // Keep leading zeros from growing the array.
-        trim(out);
+        ++digits;
+        if (d != 0 || significant > 0) ++significant;
     }
-    if (!any_digit) {
-        why = "no digits in value '" + text + "'";
+    if (digits == 0) {
+        why = "no digits in value '" + quoted() + "'";
         return false;
     }
+    // The fewest bits the value can have: a decimal digit carries more than 3.
+    const uint64_t per_digit = radix_bits ? radix_bits : 3;
+    const uint64_t least_bits = significant > 0 ? (significant - 1) * per_digit + 1 : 0;
+    if (least_bits > max_bits) {
+        if (too_wide) *too_wide = true;
+        why = "a value of " + std::to_string(significant) + " significant digits";
+        return false;
+    }
+    if (radix_bits) {
+        // From the last digit up: digit k (0 = least significant) goes to bit k * radix_bits;
+        // a digit never straddles two words (32 is a multiple of 4).
+        out.assign(significant * radix_bits / 32 + 1, 0);
+        uint64_t bit = 0;
+        for (size_t i = text.size(); i-- > pos && bit < significant * radix_bits;) {
+            const char c = text[i];
+            if (c == '_') continue;
+            const auto d = static_cast<uint32_t>(radix_bits == 4 ? hex_digit(c) : c - '0');
+            out[bit / 32] |= d << (bit % 32);
+            bit += radix_bits;
+        }
+    } else {
+        for (size_t i = pos; i < text.size(); ++i) {
+            if (text[i] != '_') mul10_add(out, static_cast<uint32_t>(text[i] - '0'));
+        }
+    }
+    trim(out);
     return true;
 }
 

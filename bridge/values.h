@@ -14,7 +14,7 @@ using Words = std::vector<uint32_t>;
 // Parses hex ("0x"), binary ("0b") or decimal text of any length into `out`
 // (at least one word, no trailing zero words beyond the first). Returns false
 // with a reason when the text is not a non-negative number.
-bool parse_value_text(const std::string& text, Words& out, std::string& why);
+bool parse_value_text(const std::string& text, Words& out, std::string& why, unsigned max_bits = ~0u, bool* too_wide = nullptr);
 
 // Number of significant bits (0 for zero).
 unsigned bit_length(const uint32_t* words, size_t n);

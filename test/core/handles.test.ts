@@ -101,6 +101,31 @@ simTest('a value that does not fit is refused, never truncated', async ({ sim, d
   expect(await dut.cnt_load_value_i.value).toBe(0n);
 });
 
+simTest('a value of a million digits is refused at the cost of reading it; leading zeros and digit groups parse exactly', async ({ sim, dut }) => {
+  for (const value of [`0x${'f'.repeat(1_000_000)}`, '9'.repeat(1_000_000), `0b${'1'.repeat(1_000_000)}`]) {
+    const t0 = performance.now();
+    const refused = await sim.connection.request('write', { sig: 'wide_d_i', value }).catch((error: unknown) => error);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(refused).toMatchObject({ code: 'value_too_wide', message: expect.stringMatching(/a value of 1000000 significant digits does not fit 'wide_d_i' \(130 bits\)/) });
+    // The message names the value's size, not its million digits.
+    expect((refused as Error).message.length).toBeLessThan(200);
+  }
+  const top = (1n << 130n) - 1n;
+  for (const [text, expected] of [
+    [`0x${'0'.repeat(100_000)}3${'f'.repeat(32)}`, top],
+    [`0b11_${'1111_'.repeat(31)}1111`, top],
+    [top.toString(10), top],
+    [`000${(1n << 129n).toString(10)}`, 1n << 129n],
+    ['0x1_0000_0000_0000_0000', 1n << 64n],
+  ] as const) {
+    await sim.connection.request('write', { sig: 'wide_d_i', value: text });
+    await sim.connection.request('write', { sig: 'wide_load_i', value: 1 });
+    expect(await dut.wide_d_i.value, text.slice(0, 40)).toBe(expected);
+  }
+  await expect(sim.connection.request('write', { sig: 'wide_d_i', value: `0x4${'0'.repeat(32)}` })).rejects.toMatchObject({ code: 'value_too_wide' });
+  await expect(sim.connection.request('write', { sig: 'wide_d_i', value: `0x${'g'.repeat(100_000)}` })).rejects.toMatchObject({ code: 'bad_argument', message: expect.stringMatching(/\(100002 characters\)/) });
+});
+
 simTest('a deposit on a register holds until the design next writes it', async ({ dut }) => {
   await startAndReset(dut);
   dut.u_counter.count_q.value = 42;
