@@ -17,6 +17,7 @@ SEEDS    ?=
 OPS      ?=
 TEST     ?=
 NAME     ?=
+N        ?=
 WAVES    ?=
 COVERAGE ?=
 SHARD    ?=
@@ -34,6 +35,7 @@ export MIRRORSIM_SEED     := $(SEED)
 export MIRRORSIM_SEEDS    := $(SEEDS)
 export MIRRORSIM_OPS      := $(OPS)
 export MIRRORSIM_TEST     := $(TEST)
+export MIRRORSIM_N        := $(N)
 export MIRRORSIM_WAVES    := $(WAVES)
 export MIRRORSIM_COVERAGE := $(COVERAGE)
 export MIRRORSIM_FAULTS   := $(FAULTS)
@@ -50,11 +52,12 @@ export MIRRORSIM_PROFILE  := $(PROFILE)
 
 VITEST_ARGS := $(TEST) $(if $(NAME),-t '$(NAME)') $(if $(SHARD),--shard=$(SHARD))
 
-.PHONY: help deps sim campaign test lint bench bench-scale bench-verilator typecheck clean waves merge-reports coverage coverage-report
+.PHONY: help deps sim campaign fuzz test lint bench bench-scale bench-verilator typecheck clean waves merge-reports coverage coverage-report
 
 help:
 	@echo "make sim      two-node regression, summary and reports (SEED= SEEDS= OPS= TEST=scenario FAULTS=mix PAGE_BYTES= FRAMES= WAVES=1 COVERAGE=1 SHARD=i/n JOBS=n REPORT_DIR=)"
 	@echo "make campaign the fault campaign: every scenario under every fault, one table; resumable (SEED= SEEDS= OPS= JOBS= FAULTS=)"
+	@echo "make fuzz     random and mutated messages to a running bridge: crashes, hangs, state changes (N= SEED=)"
 	@echo "make merge-reports DIRS='dir …'  merge the report directories of make sim shards into build/reports/merged"
 	@echo "make coverage the regression and the directed suites with code and functional coverage; fails below a required goal (SEED= SEEDS= OPS=)"
 	@echo "make coverage-report DIRS='dir …'  merge the coverage of several build/coverage directories (shards, machines) into one report"
@@ -98,6 +101,10 @@ sim: deps $(TS_STAMP)
 # The sign-off fault campaign (src/cli/campaign.ts): SEEDS= (default 1000) OPS= JOBS= FAULTS= (default all).
 campaign: deps $(TS_STAMP)
 	node build/ts/src/cli/campaign.js
+
+# The bridge under bad input (src/fuzz/): N= messages (default 1,000,000), SEED=.
+fuzz: deps $(TS_STAMP)
+	node build/ts/src/cli/fuzz.js
 
 merge-reports: deps $(TS_STAMP)
 	node build/ts/src/cli/merge-reports.js
