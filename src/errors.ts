@@ -142,6 +142,24 @@ export class TaskCancelledError extends MirrorsimError {
   }
 }
 
+/** Something was awaited, read or written after Simulator.close(). */
+export class SimulationClosedError extends TaskCancelledError {
+  override name = 'SimulationClosedError';
+  constructor() {
+    super('simulation closed');
+    this.message = 'the simulation was closed (Simulator.close()): nothing can be awaited, read or written on it any more; start a new one';
+  }
+}
+
+/** A test body ended while triggers it made were never awaited: each was a wait that did not wait. */
+export class UnawaitedTriggerError extends MirrorsimError {
+  override name = 'UnawaitedTriggerError';
+  constructor(readonly triggers: readonly string[]) {
+    const listed = triggers.slice(0, 5).join(', ') + (triggers.length > 5 ? ` and ${triggers.length - 5} more` : '');
+    super(`${listed} ${triggers.length === 1 ? 'was' : 'were'} made but never awaited: a trigger waits only when awaited (write \`await ${triggers[0]}\`)`);
+  }
+}
+
 /** Building the Verilated model failed. */
 export class BuildError extends MirrorsimError {
   override name = 'BuildError';

@@ -1,8 +1,14 @@
 // Builds the fixture model once before the workers start (so tests do not
 // queue on the build lock), and after the suite checks that no simulator it
 // started is still running: the workers inherit a run tag, so do their bridges.
-// With PROFILE=1 it ends with one time line per simulator run.
+// With PROFILE=1 it ends with one time line per simulator run. Every
+// temporary file of the run (sockets, scratch directories, of the tests and
+// of the processes they start) goes to a directory of its own (TMPDIR): one
+// left in it at the end is a leak, and fails the suite.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ensureModel } from '../src/build/verilate.js';
 import { fixtureDesign } from '../src/build/design.js';
 import { describeProcesses, processesTagged, RUN_TAG_VARIABLE } from '../src/bridge/leftovers.js';
@@ -11,6 +17,10 @@ import { clearProfileLog, formatProfileLog, profiling } from '../src/sim/run-pro
 export default async function setup(): Promise<() => Promise<void>> {
   const tag = randomUUID();
   process.env[RUN_TAG_VARIABLE] = tag;
+  // Short: a socket's path must stay under the 107 bytes a Unix socket allows.
+  const runTmp = mkdtempSync(join(tmpdir(), 'mirrorsim-run-'));
+  const outerTmp = process.env.TMPDIR;
+  process.env.TMPDIR = runTmp;
   if (profiling()) clearProfileLog();
   const model = await ensureModel(fixtureDesign, { log: (line) => console.log(line) });
   console.log(`[mirrorsim] fixture model: ${model.executable}${model.built ? ' (built)' : ' (cached)'}`);
@@ -30,8 +40,18 @@ export default async function setup(): Promise<() => Promise<void>> {
         // already gone
       }
     }
-    if (simulators.length > 0) {
-      throw new Error(`simulator processes outlived the test suite: ${describeProcesses(simulators)}`);
+    const left = readdirSync(runTmp);
+    rmSync(runTmp, { recursive: true, force: true });
+    if (outerTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = outerTmp;
+    const leaks = [
+      ...(simulators.length > 0 ? [`simulator processes outlived the test suite: ${describeProcesses(simulators)}`] : []),
+      ...(left.length > 0 ? [`the test run left temporary files behind (sockets, scratch directories): ${left.join(', ')}`] : []),
+    ];
+    if (leaks.length > 0) {
+      // vitest reports an error thrown here but still exits 0: the status must say it.
+      process.exitCode = 1;
+      throw new Error(leaks.join('; '));
     }
   };
 }

@@ -160,8 +160,9 @@ export class BridgeConnection {
     return this.failure;
   }
 
-  close(): void {
-    this.fail(new Error('connection closed'));
+  /** Ends the connection; later requests fail with `reason`. */
+  close(reason: Error = new Error('connection closed')): void {
+    this.fail(reason);
     this.socket.close();
   }
 

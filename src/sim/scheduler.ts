@@ -44,6 +44,8 @@ export interface Flusher {
 }
 
 export class Scheduler {
+  /** Triggers a test made and has not awaited yet (RisingEdge, ClockCycles, …): forgotten ones fail the test at its end. */
+  readonly unawaited = new Set<PromiseLike<unknown>>();
   time = 0n;
   phase: Phase = 'active';
   readonly tasks = new Set<Task<unknown>>();

@@ -18,7 +18,7 @@ import { StreamDriver, StreamMonitor, type StreamBus } from './streams.js';
 import { Task } from './task.js';
 import { fromSteps, toSteps, type TimeUnit } from './time.js';
 import { closestNames } from './suggest.js';
-import { UnknownSignalError } from '../errors.js';
+import { SimulationClosedError, UnawaitedTriggerError, UnknownSignalError } from '../errors.js';
 import { wavesWindow, WavesWindowError, type WavesOption, type WavesWindow } from '../waves/window.js';
 import { logProfiledRun, profiling } from './run-profile.js';
 import { measureTimeSplit, type TimeSplit } from './time-split.js';
@@ -212,6 +212,7 @@ export class Simulator {
    * tasks are cancelled; an error from any task fails the run.
    */
   async runMain<T>(body: () => Promise<T>, name = 'test'): Promise<T> {
+    if (this.closing) throw new SimulationClosedError();
     const main = schedulerContext.run(this.scheduler, () => new Task(name, body, this.scheduler));
     let result: T;
     try {
@@ -228,6 +229,9 @@ export class Simulator {
       for (const task of this.scheduler.tasks) task.cancel();
     }
     if (this.scheduler.taskError !== undefined) throw this.scheduler.taskError;
+    const forgotten = [...this.scheduler.unawaited].map(String);
+    this.scheduler.unawaited.clear();
+    if (forgotten.length > 0) throw new UnawaitedTriggerError(forgotten);
     return result;
   }
 
@@ -262,7 +266,7 @@ export class Simulator {
   }
 
   private async shutdown(): Promise<void> {
-    this.scheduler.stop(new TaskCancelledError('simulation closed'));
+    this.scheduler.stop(new SimulationClosedError());
     const healthy = this.process.running && !this.connection.failed;
     try {
       if (healthy) {
@@ -278,7 +282,7 @@ export class Simulator {
       // Fall through to the kill below: the process must go either way.
     } finally {
       await this.process.kill(1000);
-      this.connection.close();
+      this.connection.close(new SimulationClosedError());
     }
   }
 

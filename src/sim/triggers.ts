@@ -17,11 +17,27 @@ export interface Waitable<T> {
 export abstract class Trigger<T> implements PromiseLike<T>, Waitable<T> {
   abstract register(): Registration<T>;
 
+  /** The scheduler that watches for this trigger being forgotten (the waits a test writes), if any. */
+  protected watchedBy: Scheduler | undefined;
+
   then<A = T, B = never>(
     onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return this.register().promise.then(onFulfilled, onRejected);
+  }
+
+  /** Awaited (or handed to First, Combine, withTimeout): no longer a forgotten wait. */
+  protected claimed(): void {
+    this.watchedBy?.unawaited.delete(this);
+    this.watchedBy = undefined;
+  }
+
+  /** Counts this trigger as a wait the test must await (see Simulator.runMain); returns it. */
+  mustAwait(scheduler: Scheduler): this {
+    this.watchedBy = scheduler;
+    scheduler.unawaited.add(this);
+    return this;
   }
 
   catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
@@ -41,6 +57,7 @@ export class BridgeTrigger<T> extends Trigger<T> {
   }
 
   register(): Registration<T> {
+    this.claimed();
     const registration = this.scheduler().wait(this.spec());
     return { promise: registration.promise.then(this.result), cancel: registration.cancel };
   }
@@ -63,7 +80,7 @@ function edgeTrigger(signal: SignalHandle, edge: 'rising' | 'falling' | 'any', n
     () => ({ kind: 'edge', sig: signal.name, edge }),
     () => undefined,
     `${name}(${signal.name})`,
-  );
+  ).mustAwait(signal.scheduler);
 }
 
 export function RisingEdge(signal: SignalHandle): Trigger<void> {
@@ -91,7 +108,7 @@ export function ClockCycles(signal: SignalHandle, count: number, rising = true):
     () => ({ kind: 'cycles', sig: signal.name, count, edge: rising ? 'rising' : 'falling' }),
     () => undefined,
     `ClockCycles(${signal.name}, ${count})`,
-  );
+  ).mustAwait(signal.scheduler);
 }
 
 /** Fires after `amount` of simulation time. */

@@ -1,0 +1,77 @@
+// Host misuse, each with an error that names the mistake: a trigger made
+// but never awaited, anything done after the simulation was closed or
+// after the design finished it. (Unknown signals, writes in ReadOnly, values
+// too wide and negative values are in handles, triggers and values-time.)
+import { expect, test } from 'vitest';
+import { fixtureDesign } from '../../src/build/design.js';
+import { SimulationClosedError, SimulationFinishedError, UnawaitedTriggerError } from '../../src/errors.js';
+import { Clock } from '../../src/sim/clock.js';
+import { Simulator } from '../../src/sim/simulator.js';
+import { ClockCycles, Combine, First, FallingEdge, RisingEdge, Timer, withTimeout } from '../../src/sim/triggers.js';
+
+async function withSim(body: (sim: Simulator) => Promise<void>): Promise<void> {
+  const sim = await Simulator.start({ design: fixtureDesign });
+  try {
+    await body(sim);
+  } finally {
+    await sim.close();
+  }
+}
+
+test('a test body that forgets to await a trigger fails, naming the trigger', async () => {
+  await withSim(async (sim) => {
+    const forgetful = sim.runMain(async () => {
+      new Clock(sim.dut.clk_i, 10, 'ns').start();
+      await ClockCycles(sim.dut.clk_i, 2);
+      RisingEdge(sim.dut.clk_i);
+      ClockCycles(sim.dut.clk_i, 3);
+      await ClockCycles(sim.dut.clk_i, 2);
+    });
+    const error = await forgetful.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnawaitedTriggerError);
+    expect((error as UnawaitedTriggerError).triggers).toEqual(['RisingEdge(clk_i)', 'ClockCycles(clk_i, 3)']);
+    expect((error as Error).message).toMatch(/RisingEdge\(clk_i\), ClockCycles\(clk_i, 3\) were made but never awaited: .*write `await RisingEdge\(clk_i\)`/);
+    // Handed to First, Combine or withTimeout, or kept and awaited later, a trigger is not forgotten.
+    await sim.runMain(async () => {
+      const later = FallingEdge(sim.dut.clk_i);
+      await First(RisingEdge(sim.dut.clk_i), Timer(1000, 'ns'));
+      await Combine(RisingEdge(sim.dut.clk_i), ClockCycles(sim.dut.clk_i, 2));
+      await withTimeout(RisingEdge(sim.dut.clk_i), 100, 'ns');
+      await later;
+    });
+  });
+});
+
+test('anything awaited, read or written after close() fails with SimulationClosedError', async () => {
+  const sim = await Simulator.start({ design: fixtureDesign });
+  await sim.runMain(async () => {
+    new Clock(sim.dut.clk_i, 10, 'ns').start();
+    await ClockCycles(sim.dut.clk_i, 2);
+  });
+  await sim.close();
+  for (const [what, act] of [
+    ['await', () => RisingEdge(sim.dut.clk_i).then(() => undefined)],
+    ['read', () => sim.dut.a_i.value],
+    ['write', () => sim.runMain(async () => { sim.dut.a_i.value = 1; await ClockCycles(sim.dut.clk_i, 1); })],
+    ['runMain', () => sim.runMain(async () => undefined)],
+  ] as const) {
+    const error = await Promise.resolve().then(act).catch((e: unknown) => e);
+    expect(error, what).toBeInstanceOf(SimulationClosedError);
+    expect((error as Error).message, what).toMatch(/the simulation was closed \(Simulator.close\(\)\)/);
+  }
+});
+
+test('awaiting after the design ended the simulation ($finish) fails with how it ended', async () => {
+  await withSim(async (sim) => {
+    const ended = sim.runMain(async () => {
+      new Clock(sim.dut.clk_i, 10, 'ns').start();
+      sim.dut.finish_i.value = 1;
+      await ClockCycles(sim.dut.clk_i, 3).catch(() => undefined);
+      // The mistake: going on as if nothing happened.
+      await ClockCycles(sim.dut.clk_i, 3);
+    });
+    const error = await ended.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SimulationFinishedError);
+    expect(error).toMatchObject({ kind: 'finish' });
+  });
+});
