@@ -149,6 +149,7 @@ lint: deps typecheck
 	verilator --lint-only -Wall --top-module mirror_top -GPageBytes=4096 -f rtl/mirror_top.f
 	verilator --lint-only -Wall --top-module fixture_top $(addprefix test/fixtures/rtl/,$(addsuffix .sv,counter fifo wide_reg ram sim_control fixture_top))
 	verilator --lint-only -Wall --top-module fifo test/fixtures/rtl/fifo.sv
+	verilator --lint-only -Wall --top-module crash_top test/fixtures/rtl/crash_top.sv
 
 bench: deps $(TS_STAMP)
 	node build/ts/bench/run.js

@@ -15,10 +15,13 @@ export interface Design {
   assertions?: boolean;
   /** Top-level parameter overrides (`-G`). */
   parameters?: Readonly<Record<string, number | string>>;
+  /** C++ sources compiled with the model (DPI functions the RTL imports), relative to the repository root. */
+  cppSources?: readonly string[];
 }
 
+/** Every source file of the design (SystemVerilog and C++), absolute. */
 export function absoluteSources(design: Design): string[] {
-  return design.sources.map((source) => join(repoRoot, source));
+  return [...design.sources, ...(design.cppSources ?? [])].map((source) => join(repoRoot, source));
 }
 
 /** The fixture designs the bridge's own tests run on. */
@@ -26,6 +29,17 @@ export const fixtureDesign: Design = {
   name: 'fixture',
   top: 'fixture_top',
   sources: ['counter', 'fifo', 'wide_reg', 'ram', 'sim_control', 'fixture_top'].map((m) => `test/fixtures/rtl/${m}.sv`),
+};
+
+/**
+ * A design that crashes on request: crash_i = 1 makes its DPI function call
+ * abort(), 2 dereference a null pointer (test/fixtures/cpp/crash_dpi.cpp).
+ */
+export const crashDesign: Design = {
+  name: 'crash',
+  top: 'crash_top',
+  sources: ['test/fixtures/rtl/crash_top.sv'],
+  cppSources: ['test/fixtures/cpp/crash_dpi.cpp'],
 };
 
 /** The FIFO alone as top: the design `make bench` measures. */

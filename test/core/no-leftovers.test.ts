@@ -2,14 +2,33 @@
 // every way it can (failure, vitest timeout, never closing, Ctrl-C), and
 // afterwards none of the processes it started is alive.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { expect, test } from 'vitest';
+import { afterEach, expect, test } from 'vitest';
 import { describeProcesses, processesTagged, RUN_TAG_VARIABLE } from '../../src/bridge/leftovers.js';
 import { repoRoot } from '../../src/build/paths.js';
 
 // Run vitest's own entry point with node (not through npx, whose extra
 // processes would stand between the signal and vitest).
 const childVitest = ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/host/vitest.config.ts', 'test/fixtures/host/abandon.test.ts'];
+
+// The child runs keep their temporary files apart: vitest's own, left when a
+// child is killed on purpose, are not ours to count; ours (sockets, scratch
+// directories, all named mirrorsim-*) must be gone after every child.
+let childTmp = '';
+const childEnv = (env: Record<string, string>) => {
+  childTmp = mkdtempSync(join(tmpdir(), 'mirrorsim-child-'));
+  return { ...env, TMPDIR: childTmp };
+};
+afterEach(() => {
+  if (!childTmp) return;
+  const ours = readdirSync(childTmp).filter((name) => name.startsWith('mirrorsim-'));
+  rmSync(childTmp, { recursive: true, force: true });
+  childTmp = '';
+  expect(ours, 'the child left sockets or scratch directories').toEqual([]);
+});
 
 async function settled(tag: string, withinMs = 3000): Promise<number[]> {
   const deadline = Date.now() + withinMs;
@@ -26,7 +45,7 @@ test('failed, timed-out and unclosed tests leave no simulator running', async ()
   const child = await execa(process.execPath, childVitest, {
     cwd: repoRoot,
     reject: false,
-    env: { [RUN_TAG_VARIABLE]: tag, ABANDON_WAIT_FOREVER: '0' },
+    env: childEnv({ [RUN_TAG_VARIABLE]: tag, ABANDON_WAIT_FOREVER: '0' }),
     all: true,
     timeout: 120_000,
   });
@@ -45,7 +64,7 @@ async function childWithRunningSimulator(tag: string) {
     reject: false,
     // Its own process group, as a terminal's foreground job.
     detached: true,
-    env: { [RUN_TAG_VARIABLE]: tag, ABANDON_WAIT_FOREVER: '1' },
+    env: childEnv({ [RUN_TAG_VARIABLE]: tag, ABANDON_WAIT_FOREVER: '1' }),
     timeout: 120_000,
   });
   let output = '';
@@ -95,5 +114,25 @@ test('a runner that dies abruptly leaves no simulator running', async () => {
     expect(left, describeProcesses(left)).toEqual([]);
   } finally {
     killTagged(tag);
+  }
+}, 180_000);
+
+test('a host killed mid-run (SIGKILL, no handler runs): its simulator exits by itself, within a second', async () => {
+  const tag = randomUUID();
+  const { child } = await childWithRunningSimulator(tag);
+  try {
+    const [bridge] = processesTagged(tag, 'mirrorsim-bridge');
+    // The host is the test worker the simulator was started from: its parent.
+    const host = Number(readFileSync(`/proc/${bridge}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    const killedAt = performance.now();
+    process.kill(host, 'SIGKILL');
+    while (processesTagged(tag, 'mirrorsim-bridge').length > 0 && performance.now() - killedAt < 5000) await new Promise((resolve) => setTimeout(resolve, 5));
+    const exitMs = performance.now() - killedAt;
+    console.log(`[mirrorsim] host (pid ${host}) killed: its simulator (pid ${bridge}) exited ${exitMs.toFixed(0)} ms later`);
+    expect(processesTagged(tag, 'mirrorsim-bridge')).toEqual([]);
+    expect(exitMs).toBeLessThan(1000);
+  } finally {
+    killTagged(tag);
+    await child;
   }
 }, 180_000);
