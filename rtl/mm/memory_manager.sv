@@ -533,9 +533,11 @@ module memory_manager
   );
 
   // Queued requests retry when something they may wait for frees up: a page
-  // landed on disk, or the partner side gave back a frame or a table slot.
+  // landed on disk, a frame freed by either side (the originator's own
+  // frees include a trim's eviction, which answers nobody and so wakes
+  // nobody else), or the partner side gave back a table slot.
   logic retry_queued;
-  assign retry_queued = destage_landed || pool_free[1] || (part_alloc_wr.valid && !part_alloc_wr.entry.valid);
+  assign retry_queued = destage_landed || pool_free[0] || pool_free[1] || (part_alloc_wr.valid && !part_alloc_wr.entry.valid);
 
   mm_originator #(
     .NodeId     (NodeId),
