@@ -31,6 +31,7 @@ REPORT_DIR ?=
 DIRS     ?=
 JOBS     ?=
 PROFILE  ?=
+SANITIZE ?=
 export MIRRORSIM_SEED     := $(SEED)
 export MIRRORSIM_SEEDS    := $(SEEDS)
 export MIRRORSIM_OPS      := $(OPS)
@@ -49,6 +50,7 @@ export MIRRORSIM_REPORT_DIR := $(REPORT_DIR)
 export MIRRORSIM_DIRS     := $(DIRS)
 export MIRRORSIM_JOBS     := $(JOBS)
 export MIRRORSIM_PROFILE  := $(PROFILE)
+export MIRRORSIM_SANITIZE := $(SANITIZE)
 
 VITEST_ARGS := $(TEST) $(if $(NAME),-t '$(NAME)') $(if $(SHARD),--shard=$(SHARD))
 

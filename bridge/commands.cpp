@@ -3,6 +3,8 @@
 #pragma GCC optimize("O2")
 #include "commands.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstring>
 #include <ctime>
@@ -217,6 +219,7 @@ public:
                 {"timeprecision", s.ctx->timeprecision()},
                 {"time", s.sched.now()},
                 {"seed", s.seed},
+                {"pid", static_cast<int64_t>(getpid())},
                 {"features", {{"trace", trace_built_in()}, {"coverage", coverage_built_in()}}}};
     }
 

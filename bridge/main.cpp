@@ -122,8 +122,12 @@ int main(int argc, char** argv) {
     topts.endpoint = flags.endpoint;
     topts.spin_us = flags.spin_us;
     topts.idle_timeout_ms = flags.idle_timeout_ms;
-    std::string error = ms::bind_socket(topts);
-    if (!error.empty()) bad_args(error);
+    ms::BindResult bound = ms::bind_socket(topts);
+    if (bound.in_use) {
+        std::fprintf(stderr, "mirrorsim-bridge: %s\n", bound.error.c_str());
+        std::exit(ms::kExitEndpointInUse);
+    }
+    if (!bound.error.empty()) bad_args(bound.error);
 
     ms::Commands commands(ms::Session{ctx, model, table, sched, streams, waves, flags.seed,
                                       flags.max_wall_ms});

@@ -5,13 +5,19 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <zmq.hpp>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #include "sim_events.h"
 
@@ -107,26 +113,50 @@ void shutdown_now(int status) {
     if (!g_ipc_path.empty()) unlink(g_ipc_path.c_str());
     flush_design_output();
     std::fflush(stderr);
+#if defined(__SANITIZE_ADDRESS__)
+    // _Exit skips the leak check LeakSanitizer would run at exit.
+    __lsan_do_leak_check();
+#endif
     std::_Exit(status);
 }
 
-std::string bind_socket(const TransportOptions& opts) {
+// Whether a process accepts connections on the Unix socket at `path`. A file
+// left behind by a simulator that died refuses them (ECONNREFUSED) and may
+// be bound over.
+bool unix_socket_listening(const std::string& path) {
+    sockaddr_un addr{};
+    if (path.size() >= sizeof(addr.sun_path)) return false;  // ZeroMQ's bind reports it
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    bool listening = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    close(fd);
+    return listening;
+}
+
+BindResult bind_socket(const TransportOptions& opts) {
+    const bool ipc = opts.endpoint.compare(0, 6, "ipc://") == 0;
+    if (ipc && unix_socket_listening(opts.endpoint.substr(6))) {
+        return {"cannot bind " + opts.endpoint + ": another simulator is listening on it", true};
+    }
     // ZeroMQ's I/O threads inherit this mask, so SIGTERM always lands on the
     // main thread and interrupts its poll.
     sigset_t set = stop_signals(), old;
     pthread_sigmask(SIG_BLOCK, &set, &old);
-    std::string error;
+    BindResult result;
     try {
         g_ctx = new zmq::context_t(1);
         g_sock = new zmq::socket_t(*g_ctx, zmq::socket_type::rep);
         g_sock->set(zmq::sockopt::linger, 0);
         g_sock->bind(opts.endpoint);
-        if (opts.endpoint.compare(0, 6, "ipc://") == 0) g_ipc_path = opts.endpoint.substr(6);
+        if (ipc) g_ipc_path = opts.endpoint.substr(6);
     } catch (const zmq::error_t& e) {
-        error = std::string("cannot bind ") + opts.endpoint + ": " + e.what();
+        result.error = std::string("cannot bind ") + opts.endpoint + ": " + e.what();
+        result.in_use = e.num() == EADDRINUSE;
     }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    return error;
+    return result;
 }
 
 void serve(const TransportOptions& opts, const Handler& handler) {

@@ -14,7 +14,7 @@ namespace ms {
 // at it and shut down cleanly (trace flushed, socket file removed).
 extern volatile std::sig_atomic_t g_signal;
 
-enum ExitStatus { kExitQuit = 0, kExitBadArgs = 2, kExitParentDied = 3, kExitIdle = 4 };
+enum ExitStatus { kExitQuit = 0, kExitBadArgs = 2, kExitParentDied = 3, kExitIdle = 4, kExitEndpointInUse = 5 };
 
 // 3 when the parent is gone (PR_SET_PDEATHSIG delivers SIGTERM), else 128+signal.
 int exit_status_for_signal();
@@ -41,8 +41,14 @@ using Handler = std::function<std::string(const char* data, size_t size, bool& q
 // Wall time the bridge has spent serving requests (from a request's arrival
 // to its reply being queued), the rest being waiting for the host.
 uint64_t busy_ns();
-// Binds the socket; returns an error message if that fails.
-std::string bind_socket(const TransportOptions& opts);
+struct BindResult {
+    std::string error;    // empty when bound
+    bool in_use = false;  // another process is listening on the endpoint
+};
+// Binds the socket. An ipc:// path another simulator is listening on is
+// refused rather than taken over (ZeroMQ would unlink it and bind anew,
+// leaving the first simulator unreachable).
+BindResult bind_socket(const TransportOptions& opts);
 [[noreturn]] void serve(const TransportOptions& opts, const Handler& handler);
 
 }  // namespace ms

@@ -90,6 +90,17 @@ export class SimulatorExitedError extends MirrorsimError {
   }
 }
 
+/** A simulator started on an endpoint another simulator is listening on (it was refused; the other keeps it). */
+export class EndpointInUseError extends MirrorsimError {
+  override name = 'EndpointInUseError';
+  constructor(
+    readonly endpoint: string,
+    readonly pid: number | undefined,
+  ) {
+    super(`simulator (pid ${pid ?? '?'}) cannot listen on ${endpoint}: another simulator is listening on it; give each simulator its own endpoint (or leave SimulatorOptions.endpoint unset)`);
+  }
+}
+
 export type FinishKind = 'finish' | 'stop' | 'fatal';
 
 /** The design ended the simulation: `$finish`, `$stop`, `$error`/assertion, `$fatal`. */

@@ -4,7 +4,8 @@
 // With PROFILE=1 it ends with one time line per simulator run. Every
 // temporary file of the run (sockets, scratch directories, of the tests and
 // of the processes they start) goes to a directory of its own (TMPDIR): one
-// left in it at the end is a leak, and fails the suite.
+// left in it at the end is a leak, and fails the suite. With SANITIZE=1 a
+// sanitizer report from any simulator fails it too.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { join } from 'node:path';
 import { ensureModel } from '../src/build/verilate.js';
 import { fixtureDesign } from '../src/build/design.js';
 import { describeProcesses, processesTagged, RUN_TAG_VARIABLE } from '../src/bridge/leftovers.js';
+import { buildDir } from '../src/build/paths.js';
+import { describeSanitizerReports, routeSanitizerReports, sanitizerReports } from '../src/build/sanitizer-reports.js';
 import { clearProfileLog, formatProfileLog, profiling } from '../src/sim/run-profile.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
@@ -22,6 +25,12 @@ export default async function setup(): Promise<() => Promise<void>> {
   const outerTmp = process.env.TMPDIR;
   process.env.TMPDIR = runTmp;
   if (profiling()) clearProfileLog();
+  const sanitizing = process.env.MIRRORSIM_SANITIZE === '1';
+  const reportDir = join(buildDir, 'sanitize', tag);
+  if (sanitizing) {
+    routeSanitizerReports(reportDir);
+    console.log(`[mirrorsim] SANITIZE=1: AddressSanitizer, LeakSanitizer and UBSan; reports go to ${reportDir}`);
+  }
   const model = await ensureModel(fixtureDesign, { log: (line) => console.log(line) });
   console.log(`[mirrorsim] fixture model: ${model.executable}${model.built ? ' (built)' : ' (cached)'}`);
   return async () => {
@@ -44,7 +53,10 @@ export default async function setup(): Promise<() => Promise<void>> {
     rmSync(runTmp, { recursive: true, force: true });
     if (outerTmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = outerTmp;
+    const findings = sanitizing ? sanitizerReports(reportDir) : [];
+    if (sanitizing) console.log(`[mirrorsim] SANITIZE=1: ${findings.length} sanitizer reports`);
     const leaks = [
+      ...(findings.length > 0 ? [`sanitizer findings in the simulators:\n  ${describeSanitizerReports(findings)}`] : []),
       ...(simulators.length > 0 ? [`simulator processes outlived the test suite: ${describeProcesses(simulators)}`] : []),
       ...(left.length > 0 ? [`the test run left temporary files behind (sockets, scratch directories): ${left.join(', ')}`] : []),
     ];

@@ -12,6 +12,12 @@ export interface BridgeExit {
 
 export interface SpawnOptions {
   endpoint: string;
+  /**
+   * The endpoint is this process's own (a fresh name): its socket file is
+   * removed when the process ends, however it ends. A caller's endpoint is
+   * left alone — a bridge refused it because another simulator listens there.
+   */
+  ownsEndpoint: boolean;
   seed: number;
   spinUs?: number;
   maxWallMs?: number;
@@ -41,7 +47,7 @@ export class BridgeProcess {
   private constructor(
     readonly executable: string,
     readonly endpoint: string,
-    options: SpawnOptions,
+    private readonly options: SpawnOptions,
   ) {
     const args = ['--endpoint', endpoint, '--seed', String(options.seed)];
     if (options.spinUs !== undefined) args.push('--spin-us', String(options.spinUs));
@@ -124,7 +130,7 @@ export class BridgeProcess {
   }
 
   private removeSocketFile(): void {
-    if (this.endpoint.startsWith('ipc://')) rmSync(this.endpoint.slice('ipc://'.length), { force: true });
+    if (this.options.ownsEndpoint && this.endpoint.startsWith('ipc://')) rmSync(this.endpoint.slice('ipc://'.length), { force: true });
   }
 }
 

@@ -43,6 +43,25 @@ export interface BuildTuning {
   cxxFlags?: readonly string[];
   /** More Verilator options (e.g. `--x-assign`, `fast`, or `--threads`, `2`). */
   verilatorFlags?: readonly string[];
+  /** More linker flags (e.g. a sanitizer's runtime). */
+  ldFlags?: readonly string[];
+}
+
+/**
+ * `make test SANITIZE=1` (MIRRORSIM_SANITIZE=1): every model and the bridge
+ * built with AddressSanitizer (and LeakSanitizer) and UBSan, stopping at the
+ * first finding; the run's reports go where ASAN_OPTIONS/UBSAN_OPTIONS say.
+ */
+export const SANITIZER_TUNING: BuildTuning = {
+  name: 'sanitize',
+  cxxOpt: '-O1',
+  cxxFlags: ['-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=all'],
+  ldFlags: ['-fsanitize=address,undefined'],
+};
+
+/** The build variant asked for by the environment, when the caller names none. */
+function environmentTuning(): BuildTuning | undefined {
+  return process.env.MIRRORSIM_SANITIZE === '1' ? SANITIZER_TUNING : undefined;
 }
 
 export interface BuiltModel {
@@ -90,7 +109,8 @@ function verilatorArgs(design: Design, options: BuildOptions, harness: Harness, 
     '-Mdir', directory,
     '-o', harness.executable,
   ];
-  if (harness.ldflags.length > 0) args.push('-LDFLAGS', harness.ldflags.join(' '));
+  const ldflags = [...harness.ldflags, ...(options.tuning?.ldFlags ?? [])];
+  if (ldflags.length > 0) args.push('-LDFLAGS', ldflags.join(' '));
   if (design.assertions !== false) args.push('--assert');
   if (options.coverage) args.push('--coverage');
   args.push(...(options.tuning?.verilatorFlags ?? []));
@@ -114,7 +134,8 @@ function buildKey(design: Design, args: readonly string[], harness: Harness, ver
 }
 
 /** Returns the simulator executable for `design`, building it if its sources changed. */
-export async function ensureModel(design: Design, options: BuildOptions = {}): Promise<BuiltModel> {
+export async function ensureModel(design: Design, requested: BuildOptions = {}): Promise<BuiltModel> {
+  const options = { ...requested, tuning: requested.tuning ?? environmentTuning() };
   const version = await findVerilator();
   const harness = options.harness ?? bridgeHarness();
   const variant = `${design.name}-${harness.name}${options.coverage ? '-cov' : ''}${options.tuning ? `-${options.tuning.name}` : ''}`;

@@ -2,8 +2,11 @@
 // (src/fuzz/fuzzer.ts). Prints what was sent and how it was answered, and
 // the crashes, hangs and state changes — all three must be 0; exit status
 // 1 otherwise, with the saved inputs listed.
+import { join } from 'node:path';
 import { formatTable } from './table.js';
 import { runFuzz } from '../fuzz/fuzzer.js';
+import { buildDir } from '../build/paths.js';
+import { describeSanitizerReports, routeSanitizerReports, sanitizerReports } from '../build/sanitizer-reports.js';
 
 function integer(name: string, fallback: number): number {
   const text = process.env[name];
@@ -16,7 +19,11 @@ function integer(name: string, fallback: number): number {
 async function main(): Promise<number> {
   const messages = integer('MIRRORSIM_N', 1_000_000);
   const seed = integer('MIRRORSIM_SEED', 1);
-  console.log(`mirrorsim: fuzzing the bridge with ${messages} messages, seed ${seed} (replay: make fuzz N=${messages} SEED=${seed})`);
+  const sanitizing = process.env.MIRRORSIM_SANITIZE === '1';
+  const reportDir = join(buildDir, 'sanitize', `fuzz-${seed}-${process.pid}`);
+  if (sanitizing) routeSanitizerReports(reportDir);
+  const replay = `make fuzz N=${messages} SEED=${seed}${sanitizing ? ' SANITIZE=1' : ''}`;
+  console.log(`mirrorsim: fuzzing the bridge with ${messages} messages, seed ${seed}${sanitizing ? ', sanitized build' : ''} (replay: ${replay})`);
   let shown = 0;
   const report = await runFuzz({
     messages,
@@ -35,13 +42,16 @@ async function main(): Promise<number> {
     ['crashes (must be 0)', report.crashes],
     ['hangs (must be 0)', report.hangs],
     ['state changes (must be 0)', report.stateChanges],
+    ...(sanitizing ? [['sanitizer reports (must be 0)', sanitizerReports(reportDir).length] as [string, number]] : []),
     ['simulators started', report.simulatorStarts],
     ['wall time', `${report.seconds.toFixed(0)} s (${(report.sent / report.seconds).toFixed(0)} messages/s)`],
   ];
   console.log(`\n${formatTable(['figure', 'value'], rows)}`);
   if (report.firstStateChange) console.log(`\nfirst state change: ${report.firstStateChange}`);
   if (report.saved.length > 0) console.log(`\ninputs that crashed or hung the bridge (regression cases):\n  ${report.saved.join('\n  ')}`);
-  return report.crashes + report.hangs + report.stateChanges > 0 ? 1 : 0;
+  const findings = sanitizing ? sanitizerReports(reportDir) : [];
+  if (findings.length > 0) console.log(`\nsanitizer findings:\n  ${describeSanitizerReports(findings)}`);
+  return report.crashes + report.hangs + report.stateChanges + findings.length > 0 ? 1 : 0;
 }
 
 main().then(

@@ -10,7 +10,6 @@ import { BridgeConnection } from '../bridge/connection.js';
 import { BridgeProcess, type BridgeExit } from '../bridge/process.js';
 import type { Design } from '../build/design.js';
 import { ensureModel } from '../build/verilate.js';
-import { MirrorsimError, SimulatorExitedError, SimulatorTimeoutError, TaskCancelledError } from '../errors.js';
 import { schedulerContext } from './context.js';
 import { buildHierarchy, MemoryHandle, SignalHandle, type SignalInfo } from './handle.js';
 import { Scheduler } from './scheduler.js';
@@ -18,7 +17,16 @@ import { StreamDriver, StreamMonitor, type StreamBus } from './streams.js';
 import { Task } from './task.js';
 import { fromSteps, toSteps, type TimeUnit } from './time.js';
 import { closestNames } from './suggest.js';
-import { SimulationClosedError, UnawaitedTriggerError, UnknownSignalError } from '../errors.js';
+import {
+  EndpointInUseError,
+  MirrorsimError,
+  SimulationClosedError,
+  SimulatorExitedError,
+  SimulatorTimeoutError,
+  TaskCancelledError,
+  UnawaitedTriggerError,
+  UnknownSignalError,
+} from '../errors.js';
 import { wavesWindow, WavesWindowError, type WavesOption, type WavesWindow } from '../waves/window.js';
 import { logProfiledRun, profiling } from './run-profile.js';
 import { measureTimeSplit, type TimeSplit } from './time-split.js';
@@ -39,6 +47,12 @@ export interface SimulatorOptions {
   waves?: WavesOption;
   /** Build with code coverage and write it to this file on close. */
   coverageFile?: string;
+  /**
+   * Where the bridge listens (`ipc:///path` or `tcp://host:port`); default a
+   * fresh socket in TMPDIR. One endpoint serves one simulator: a second one
+   * started on it fails with EndpointInUseError and the first keeps running.
+   */
+  endpoint?: string;
   /** Bound on every request to the simulator, in ms (default 15000). */
   timeoutMs?: number;
   /** Bound on start-up (process start to first answer), in ms (default 10000; the build is not counted). */
@@ -69,6 +83,9 @@ export interface InputRecordingSummary {
   evals: number;
   bytes: number;
 }
+
+/** The bridge's exit status when another process listens on its endpoint (bridge/transport.h). */
+const ENDPOINT_IN_USE_STATUS = 5;
 
 let endpointCounter = 0;
 
@@ -101,9 +118,10 @@ export class Simulator {
     if (options.waves !== undefined) wavesWindow(options.waves);
     const executable =
       options.executable ?? (await ensureModel(options.design, { coverage: options.coverageFile !== undefined, log: options.onBuild })).executable;
-    const endpoint = freshEndpoint();
+    const endpoint = options.endpoint ?? freshEndpoint();
     const child = BridgeProcess.spawn(executable, {
       endpoint,
+      ownsEndpoint: options.endpoint === undefined,
       seed: options.seed ?? 1,
       spinUs: options.spinUs,
       maxWallMs: options.maxWallMs,
@@ -124,6 +142,7 @@ export class Simulator {
       if (profiling()) sim.finishProfile = await measureTimeSplit(sim);
     } catch (error) {
       await sim.close();
+      if (error instanceof SimulatorExitedError && error.exitCode === ENDPOINT_IN_USE_STATUS) throw new EndpointInUseError(endpoint, error.pid);
       throw error;
     }
     return sim;
@@ -131,6 +150,13 @@ export class Simulator {
 
   private async handshake(startTimeoutMs: number): Promise<void> {
     const hello = await this.connection.request('hello', { version: 1 }, startTimeoutMs);
+    if (Number(hello.pid) !== this.process.pid) {
+      // Another simulator answered on this endpoint (ours was refused it):
+      // nothing more may be sent there, least of all `quit`.
+      const error = new EndpointInUseError(this.connection.endpoint, this.process.pid);
+      this.connection.fail(error);
+      throw error;
+    }
     this.info = {
       top: String(hello.top),
       protocol: Number(hello.protocol),

@@ -1,10 +1,14 @@
 // Host misuse, each with an error that names the mistake: a trigger made
 // but never awaited, anything done after the simulation was closed or
-// after the design finished it. (Unknown signals, writes in ReadOnly, values
+// after the design finished it, two simulators started on one endpoint. (Unknown signals, writes in ReadOnly, values
 // too wide and negative values are in handles, triggers and values-time.)
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { fixtureDesign } from '../../src/build/design.js';
-import { SimulationClosedError, SimulationFinishedError, UnawaitedTriggerError } from '../../src/errors.js';
+import { EndpointInUseError, SimulationClosedError, SimulationFinishedError, UnawaitedTriggerError } from '../../src/errors.js';
 import { Clock } from '../../src/sim/clock.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import { ClockCycles, Combine, First, FallingEdge, RisingEdge, Timer, withTimeout } from '../../src/sim/triggers.js';
@@ -74,4 +78,61 @@ test('awaiting after the design ended the simulation ($finish) fails with how it
     expect(error).toBeInstanceOf(SimulationFinishedError);
     expect(error).toMatchObject({ kind: 'finish' });
   });
+});
+
+test('a second simulator started on the endpoint of a running one is refused, naming the endpoint; the first keeps its socket and runs on', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mirrorsim-endpoint-'));
+  const endpoint = `ipc://${join(dir, 'shared.sock')}`;
+  try {
+    const first = await Simulator.start({ design: fixtureDesign, endpoint });
+    try {
+      await first.runMain(async () => {
+        new Clock(first.dut.clk_i, 10, 'ns').start();
+        await ClockCycles(first.dut.clk_i, 5);
+      });
+      const started = Date.now();
+      const error = await Simulator.start({ design: fixtureDesign, endpoint }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EndpointInUseError);
+      expect(error).toMatchObject({ endpoint });
+      expect((error as Error).message).toMatch(/cannot listen on ipc:\/\/.*shared\.sock: another simulator is listening on it/);
+      expect(Date.now() - started).toBeLessThan(5000);
+      // ZeroMQ alone would have unlinked the first one's socket and bound anew.
+      expect(existsSync(join(dir, 'shared.sock'))).toBe(true);
+      const before = first.time('ns');
+      await first.runMain(async () => {
+        await ClockCycles(first.dut.clk_i, 5);
+      });
+      expect(first.time('ns') - before).toBe(50);
+    } finally {
+      await first.close();
+    }
+    // Its own socket file is removed with it; the endpoint can then be used again.
+    expect(existsSync(join(dir, 'shared.sock'))).toBe(false);
+    const again = await Simulator.start({ design: fixtureDesign, endpoint });
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a socket file left behind by a simulator that died (nobody listening) is bound over; a tcp port in use is refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mirrorsim-endpoint-'));
+  try {
+    const stale = join(dir, 'stale.sock');
+    writeFileSync(stale, '');
+    const sim = await Simulator.start({ design: fixtureDesign, endpoint: `ipc://${stale}` });
+    await sim.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const error = await Simulator.start({ design: fixtureDesign, endpoint: `tcp://127.0.0.1:${port}` }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EndpointInUseError);
+    expect(error).toMatchObject({ endpoint: `tcp://127.0.0.1:${port}` });
+  } finally {
+    server.close();
+  }
 });

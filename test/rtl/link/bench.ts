@@ -184,12 +184,24 @@ export class LinkBench {
    * in the range) until stopped; stop() clears all faults. Faults act per
    * frame, on the frames that start entering the wire while they are set.
    */
-  faultPattern(choose: (random: Random) => Faults, interval: [number, number]): { stop: () => Promise<void> } {
+  faultPattern(
+    choose: (random: Random) => Faults,
+    interval: [number, number],
+    options: { cleanAfterLoss?: number } = {},
+  ): { stop: () => Promise<void> } {
     let running = true;
     const task = startSoon(async () => {
       while (running) {
-        this.setFaults(choose(this.random));
+        const faults = choose(this.random);
+        this.setFaults(faults);
         await ClockCycles(this.dut.clk_i, this.random.int(interval[0], interval[1]));
+        const lossy = faults.drop_ab || faults.drop_ba || faults.corrupt_ab || faults.corrupt_ba;
+        if (options.cleanAfterLoss && lossy && running) {
+          // Only delays and duplicates for a while: losses never chain into
+          // HbTimeout cycles without a good frame, which is a link down.
+          this.setFaults({ delay_ab: faults.delay_ab, delay_ba: faults.delay_ba, dup_ab: faults.dup_ab, dup_ba: faults.dup_ba });
+          await ClockCycles(this.dut.clk_i, options.cleanAfterLoss);
+        }
       }
       this.setFaults({});
     });
