@@ -120,6 +120,8 @@ void shutdown_now(int status) {
     std::_Exit(status);
 }
 
+namespace {
+
 // Whether a process accepts connections on the Unix socket at `path`. A file
 // left behind by a simulator that died refuses them (ECONNREFUSED) and may
 // be bound over.
@@ -134,6 +136,8 @@ bool unix_socket_listening(const std::string& path) {
     close(fd);
     return listening;
 }
+
+}  // namespace
 
 BindResult bind_socket(const TransportOptions& opts) {
     const bool ipc = opts.endpoint.compare(0, 6, "ipc://") == 0;

@@ -14,7 +14,7 @@ import { ensureModel } from '../src/build/verilate.js';
 import { fixtureDesign } from '../src/build/design.js';
 import { describeProcesses, processesTagged, RUN_TAG_VARIABLE } from '../src/bridge/leftovers.js';
 import { buildDir } from '../src/build/paths.js';
-import { describeSanitizerReports, routeSanitizerReports, sanitizerReports } from '../src/build/sanitizer-reports.js';
+import { describeSanitizerReports, routeSanitizerReports, sanitizeRequested, sanitizerReports } from '../src/build/sanitizer-reports.js';
 import { clearProfileLog, formatProfileLog, profiling } from '../src/sim/run-profile.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
@@ -25,7 +25,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   const outerTmp = process.env.TMPDIR;
   process.env.TMPDIR = runTmp;
   if (profiling()) clearProfileLog();
-  const sanitizing = process.env.MIRRORSIM_SANITIZE === '1';
+  const sanitizing = sanitizeRequested();
   const reportDir = join(buildDir, 'sanitize', tag);
   if (sanitizing) {
     routeSanitizerReports(reportDir);

@@ -12,6 +12,11 @@ export interface SanitizerReport {
   head: string[];
 }
 
+/** SANITIZE=1 (MIRRORSIM_SANITIZE): models built sanitized, their reports collected. */
+export function sanitizeRequested(): boolean {
+  return process.env.MIRRORSIM_SANITIZE === '1';
+}
+
 /** Sets ASAN_OPTIONS and UBSAN_OPTIONS for every simulator started from here on (they inherit the environment). */
 export function routeSanitizerReports(directory: string): void {
   mkdirSync(directory, { recursive: true });

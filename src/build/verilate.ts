@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { BuildError, MissingToolError } from '../errors.js';
 import { absoluteSources, type Design } from './design.js';
+import { sanitizeRequested } from './sanitizer-reports.js';
 import { bridgeDir, buildDir, modelsDir, repoRoot } from './paths.js';
 
 export const APT_PACKAGES = 'verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev ccache gtkwave lcov chromium xvfb xauth';
@@ -61,7 +62,7 @@ export const SANITIZER_TUNING: BuildTuning = {
 
 /** The build variant asked for by the environment, when the caller names none. */
 function environmentTuning(): BuildTuning | undefined {
-  return process.env.MIRRORSIM_SANITIZE === '1' ? SANITIZER_TUNING : undefined;
+  return sanitizeRequested() ? SANITIZER_TUNING : undefined;
 }
 
 export interface BuiltModel {

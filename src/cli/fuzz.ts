@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { formatTable } from './table.js';
 import { runFuzz } from '../fuzz/fuzzer.js';
 import { buildDir } from '../build/paths.js';
-import { describeSanitizerReports, routeSanitizerReports, sanitizerReports } from '../build/sanitizer-reports.js';
+import { describeSanitizerReports, routeSanitizerReports, sanitizeRequested, sanitizerReports } from '../build/sanitizer-reports.js';
 
 function integer(name: string, fallback: number): number {
   const text = process.env[name];
@@ -19,7 +19,7 @@ function integer(name: string, fallback: number): number {
 async function main(): Promise<number> {
   const messages = integer('MIRRORSIM_N', 1_000_000);
   const seed = integer('MIRRORSIM_SEED', 1);
-  const sanitizing = process.env.MIRRORSIM_SANITIZE === '1';
+  const sanitizing = sanitizeRequested();
   const reportDir = join(buildDir, 'sanitize', `fuzz-${seed}-${process.pid}`);
   if (sanitizing) routeSanitizerReports(reportDir);
   const replay = `make fuzz N=${messages} SEED=${seed}${sanitizing ? ' SANITIZE=1' : ''}`;
@@ -34,6 +34,7 @@ async function main(): Promise<number> {
       console.log(`  ${r.sent} sent, ${(r.sent / r.seconds).toFixed(0)}/s: ${r.crashes} crashes, ${r.hangs} hangs, ${r.stateChanges} state changes`);
     },
   });
+  const findings = sanitizing ? sanitizerReports(reportDir) : [];
   const rows: Array<[string, string | number]> = [
     ['messages sent', report.sent],
     ['answered ok (valid)', report.accepted],
@@ -42,14 +43,13 @@ async function main(): Promise<number> {
     ['crashes (must be 0)', report.crashes],
     ['hangs (must be 0)', report.hangs],
     ['state changes (must be 0)', report.stateChanges],
-    ...(sanitizing ? [['sanitizer reports (must be 0)', sanitizerReports(reportDir).length] as [string, number]] : []),
+    ...(sanitizing ? [['sanitizer reports (must be 0)', findings.length] as [string, number]] : []),
     ['simulators started', report.simulatorStarts],
     ['wall time', `${report.seconds.toFixed(0)} s (${(report.sent / report.seconds).toFixed(0)} messages/s)`],
   ];
   console.log(`\n${formatTable(['figure', 'value'], rows)}`);
   if (report.firstStateChange) console.log(`\nfirst state change: ${report.firstStateChange}`);
   if (report.saved.length > 0) console.log(`\ninputs that crashed or hung the bridge (regression cases):\n  ${report.saved.join('\n  ')}`);
-  const findings = sanitizing ? sanitizerReports(reportDir) : [];
   if (findings.length > 0) console.log(`\nsanitizer findings:\n  ${describeSanitizerReports(findings)}`);
   return report.crashes + report.hangs + report.stateChanges + findings.length > 0 ? 1 : 0;
 }

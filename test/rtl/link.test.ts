@@ -140,7 +140,7 @@ async function trafficUnderFaults(
   choose: Parameters<LinkBench['faultPattern']>[0],
   count = 300,
   interval: [number, number] = [4, 24],
-  pattern: { cleanAfterLoss?: number } = {},
+  pattern: Parameters<LinkBench['faultPattern']>[2] = {},
 ) {
   expect(await bench.waitBothUp(10 * BRINGUP_BOUND)).toBeGreaterThan(0);
   const start = await bench.stats();

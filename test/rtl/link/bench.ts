@@ -183,6 +183,8 @@ export class LinkBench {
    * Applies a new random fault set every `interval` cycles (a random number
    * in the range) until stopped; stop() clears all faults. Faults act per
    * frame, on the frames that start entering the wire while they are set.
+   * `cleanAfterLoss`: after a set that drops or corrupts, that many cycles
+   * with only its delays and duplicates.
    */
   faultPattern(
     choose: (random: Random) => Faults,
