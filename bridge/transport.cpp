@@ -233,10 +233,14 @@ void serve(const TransportOptions& opts, const Handler& handler) {
             reply = handler(static_cast<const char*>(zmq_msg_data(&msg)), zmq_msg_size(&msg), quit);
         }
         flush_design_output();
+        // Busy time ends before the send: once the reply is handed to ZeroMQ
+        // the host may already have it, and a preemption of this thread after
+        // that must not count as the bridge's work (the host would see a
+        // bridge busier than its own wait for the reply).
+        g_busy_ns += now_ns() - served_from;
         if (zmq_send(sock, reply.data(), reply.size(), 0) < 0) {
             std::fprintf(stderr, "mirrorsim-bridge: send failed: %s\n", zmq_strerror(zmq_errno()));
         }
-        g_busy_ns += now_ns() - served_from;
         if (quit) shutdown_now(kExitQuit);
     }
 }
