@@ -4,6 +4,7 @@
 import { rmSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { onExit } from 'signal-exit';
+import { stderrReportCatcher } from '../build/sanitizer-reports.js';
 
 export interface BridgeExit {
   exitCode: number | undefined;
@@ -62,16 +63,18 @@ export class BridgeProcess {
       // The bridge polls briefly after each reply; give it its own name in ps.
       argv0: 'mirrorsim-bridge',
     });
+    const catchReport = stderrReportCatcher(this.child.pid);
+    const onLine = catchReport ? (line: string) => (catchReport(line), options.onLine?.(line)) : options.onLine;
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream?.setEncoding('utf8');
       let partial = '';
       stream?.on('data', (chunk: string) => {
         const lines = (partial + chunk).split('\n');
         partial = lines.pop() ?? '';
-        for (const line of lines) this.keep(line, options.onLine);
+        for (const line of lines) this.keep(line, onLine);
       });
       stream?.on('end', () => {
-        if (partial) this.keep(partial, options.onLine);
+        if (partial) this.keep(partial, onLine);
       });
     }
     live.add(this);

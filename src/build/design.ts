@@ -33,7 +33,9 @@ export const fixtureDesign: Design = {
 
 /**
  * A design that crashes on request: crash_i = 1 makes its DPI function call
- * abort(), 2 dereference a null pointer (test/fixtures/cpp/crash_dpi.cpp).
+ * abort(), 2 write to an unmapped address, 3 overflow a signed int and 4 read
+ * a freed heap block (the last two only a SANITIZE=1 build stops at;
+ * test/fixtures/cpp/crash_dpi.cpp).
  */
 export const crashDesign: Design = {
   name: 'crash',

@@ -3,8 +3,12 @@
 // finding is seen even when its process's exit status is not looked at (a
 // simulator ending after `quit`, one killed by the fuzzer's restart), and the
 // run that started it fails.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bridgeDir } from './paths.js';
+
+/** Set by routeSanitizerReports: where the simulators' reports go. */
+const REPORT_DIR_VARIABLE = 'MIRRORSIM_SANITIZER_REPORTS';
 
 export interface SanitizerReport {
   file: string;
@@ -23,7 +27,32 @@ export function routeSanitizerReports(directory: string): void {
   const common = `log_path=${join(directory, 'report')}:print_stacktrace=1`;
   // The bridge runs its leak check itself before it exits (_Exit skips atexit).
   process.env.ASAN_OPTIONS = `${common}:detect_leaks=1:halt_on_error=1:exitcode=86`;
-  process.env.UBSAN_OPTIONS = `${common}:halt_on_error=1:exitcode=86`;
+  process.env.UBSAN_OPTIONS = `${common}:halt_on_error=1:exitcode=86:suppressions=${join(bridgeDir, 'ubsan-suppressions.txt')}`;
+  process.env[REPORT_DIR_VARIABLE] = directory;
+}
+
+/** A UBSan finding's first line: `file:line:col: runtime error: what`. */
+const UBSAN_FINDING = /:\d+:\d+: runtime error: /;
+const UBSAN_REPORT_LINES = 60;
+
+/**
+ * GCC's UBSan, when linked with ASan, ignores log_path and prints its
+ * findings on stderr. The host reads every simulator's output anyway: from a
+ * finding's first line on, this copies the lines (the finding and its stack;
+ * the simulator halts right after) to a report file of its own, so the run
+ * counts it like ASan's. Undefined when reports are not being collected.
+ */
+export function stderrReportCatcher(pid: number | undefined): ((line: string) => void) | undefined {
+  const directory = process.env[REPORT_DIR_VARIABLE];
+  if (!directory) return undefined;
+  const file = join(directory, `report.ubsan.${pid ?? 'unknown'}.${Date.now()}`);
+  let written = -1;
+  return (line) => {
+    if (written < 0 && !UBSAN_FINDING.test(line)) return;
+    if (written >= UBSAN_REPORT_LINES) return;
+    appendFileSync(file, `${line}\n`);
+    written = Math.max(written, 0) + 1;
+  };
 }
 
 /** The reports written under `directory` so far. */
