@@ -48,6 +48,18 @@ export class ValueTooWideError extends MirrorsimError {
   }
 }
 
+/** A value written to a signal that is not a non-negative integer: negative, fractional, unsafe or not a number. */
+export class InvalidValueError extends MirrorsimError {
+  override name = 'InvalidValueError';
+  constructor(
+    readonly signal: string,
+    readonly value: unknown,
+    readonly reason: string,
+  ) {
+    super(`cannot write ${typeof value === 'string' ? `'${value}'` : String(value)} to ${signal}: ${reason}`);
+  }
+}
+
 /** A write during the ReadOnly phase of a time step (cocotb raises here too). */
 export class ReadOnlyWriteError extends MirrorsimError {
   override name = 'ReadOnlyWriteError';

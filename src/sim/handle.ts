@@ -3,7 +3,7 @@
 // simulation next runs (last write in a time step wins), or at once with
 // setImmediateValue.
 import type { BridgeConnection } from '../bridge/connection.js';
-import { UnknownSignalError, ValueTooWideError } from '../errors.js';
+import { InvalidValueError, UnknownSignalError, ValueTooWideError } from '../errors.js';
 import type { Scheduler } from './scheduler.js';
 import { closestNames } from './suggest.js';
 import { WaitUntil, type WaitUntilOptions } from './triggers.js';
@@ -113,6 +113,19 @@ export class SignalHandle {
     if (!fitsWidth(value, this.width)) throw new ValueTooWideError(this.name, this.width, value);
   }
 
+  /** A user's value for this signal, as the bridge takes it: refused, naming the signal, if it is not a non-negative integer that fits. */
+  protected wireValue(value: ValueLike): string {
+    let big: bigint;
+    try {
+      big = toBigInt(value);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new InvalidValueError(this.name, value, error.message);
+    }
+    this.checkFits(big);
+    return toWire(big);
+  }
+
   toString(): string {
     return `${this.name}[${this.width}]`;
   }
@@ -127,11 +140,7 @@ export class SignalHandle {
 
   protected writeCommand(action: WriteAction, index: number | undefined): { cmd: 'write'; [field: string]: unknown } {
     const command: { cmd: 'write'; [field: string]: unknown } = { cmd: 'write', sig: this.name, mode: action.mode };
-    if (action.value !== undefined) {
-      const value = toBigInt(action.value);
-      this.checkFits(value);
-      command.value = toWire(value);
-    }
+    if (action.value !== undefined) command.value = this.wireValue(action.value);
     if (index !== undefined) command.index = index;
     return command;
   }
@@ -188,11 +197,7 @@ export class MemoryHandle extends SignalHandle {
   }
 
   async writeAll(start: number, values: readonly ValueLike[]): Promise<void> {
-    const wire = values.map((value) => {
-      const big = toBigInt(value);
-      this.checkFits(big);
-      return toWire(big);
-    });
+    const wire = values.map((value) => this.wireValue(value));
     await this.context.connection.request('write_mem', { sig: this.name, start, values: wire });
   }
 

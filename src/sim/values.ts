@@ -7,12 +7,13 @@ export type ValueLike = bigint | number | string | boolean;
 /** Converts a user value to bigint; throws RangeError on anything that is not a non-negative integer. */
 export function toBigInt(value: ValueLike): bigint {
   if (typeof value === 'bigint') {
-    if (value < 0n) throw new RangeError(`negative value ${value}: write the two's complement explicitly`);
+    if (value < 0n) throw new RangeError(`negative value ${value}: signals are unsigned, write the two's complement explicitly`);
     return value;
   }
   if (typeof value === 'boolean') return value ? 1n : 0n;
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 0) {
+    if (value < 0) throw new RangeError(`negative value ${value}: signals are unsigned, write the two's complement explicitly`);
+    if (!Number.isSafeInteger(value)) {
       throw new RangeError(`value ${value} is not a non-negative safe integer: pass a bigint`);
     }
     return BigInt(value);

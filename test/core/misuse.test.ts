@@ -1,14 +1,15 @@
 // Host misuse, each with an error that names the mistake: a trigger made
 // but never awaited, anything done after the simulation was closed or
-// after the design finished it, two simulators started on one endpoint. (Unknown signals, writes in ReadOnly, values
-// too wide and negative values are in handles, triggers and values-time.)
+// after the design finished it, a negative or fractional value, two
+// simulators started on one endpoint. (Unknown signals, writes in ReadOnly
+// and values too wide are in handles and triggers.)
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { fixtureDesign } from '../../src/build/design.js';
-import { EndpointInUseError, SimulationClosedError, SimulationFinishedError, UnawaitedTriggerError } from '../../src/errors.js';
+import { EndpointInUseError, InvalidValueError, SimulationClosedError, SimulationFinishedError, UnawaitedTriggerError } from '../../src/errors.js';
 import { Clock } from '../../src/sim/clock.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import { ClockCycles, Combine, First, FallingEdge, RisingEdge, Timer, withTimeout } from '../../src/sim/triggers.js';
@@ -42,6 +43,36 @@ test('a test body that forgets to await a trigger fails, naming the trigger', as
       await Combine(RisingEdge(sim.dut.clk_i), ClockCycles(sim.dut.clk_i, 2));
       await withTimeout(RisingEdge(sim.dut.clk_i), 100, 'ns');
       await later;
+    });
+  });
+});
+
+test('a negative, fractional or unsafe value is refused, naming the signal and the value; nothing is written', async () => {
+  await withSim(async (sim) => {
+    await sim.runMain(async () => {
+      new Clock(sim.dut.clk_i, 10, 'ns').start();
+      sim.dut.cnt_load_value_i.value = 5;
+      await ClockCycles(sim.dut.clk_i, 1);
+      for (const [value, reason] of [
+        [-1, /cannot write -1 to cnt_load_value_i: negative value -1: signals are unsigned, write the two's complement explicitly/],
+        [-3n, /cannot write -3 to cnt_load_value_i: negative value -3/],
+        [1.5, /cannot write 1.5 to cnt_load_value_i: value 1.5 is not a non-negative safe integer/],
+        [2 ** 60, /cannot write 1152921504606847000 to cnt_load_value_i: value 1152921504606847000 is not a non-negative safe integer: pass a bigint/],
+        ['-0x1', /cannot write '-0x1' to cnt_load_value_i: '-0x1' is not a number/],
+      ] as const) {
+        let error: unknown;
+        try {
+          sim.dut.cnt_load_value_i.value = value;
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(InvalidValueError);
+        expect(error).toMatchObject({ signal: 'cnt_load_value_i', value });
+        expect((error as Error).message).toMatch(reason);
+      }
+      await expect(sim.memory('u_ram.mem_q').writeAll(0, [1n, -2n])).rejects.toThrow(/cannot write -2 to u_ram\.mem_q/);
+      await ClockCycles(sim.dut.clk_i, 1);
+      expect(await sim.dut.cnt_load_value_i.value).toBe(5n);
     });
   });
 });
