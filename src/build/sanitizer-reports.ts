@@ -9,6 +9,7 @@ import { bridgeDir } from './paths.js';
 
 /** Set by routeSanitizerReports: where the simulators' reports go. */
 const REPORT_DIR_VARIABLE = 'MIRRORSIM_SANITIZER_REPORTS';
+const UBSAN_SUPPRESSIONS = join(bridgeDir, 'ubsan-suppressions.txt');
 
 export interface SanitizerReport {
   file: string;
@@ -21,14 +22,32 @@ export function sanitizeRequested(): boolean {
   return process.env.MIRRORSIM_SANITIZE === '1';
 }
 
+/** How many times longer the longest tests get in their timeouts under SANITIZE=1: its models run several times slower (-O1, ASan and UBSan checks on every access). */
+export function sanitizerSlowdown(): number {
+  return sanitizeRequested() ? 4 : 1;
+}
+
 /** Sets ASAN_OPTIONS and UBSAN_OPTIONS for every simulator started from here on (they inherit the environment). */
 export function routeSanitizerReports(directory: string): void {
   mkdirSync(directory, { recursive: true });
   const common = `log_path=${join(directory, 'report')}:print_stacktrace=1`;
   // The bridge runs its leak check itself before it exits (_Exit skips atexit).
   process.env.ASAN_OPTIONS = `${common}:detect_leaks=1:halt_on_error=1:exitcode=86`;
-  process.env.UBSAN_OPTIONS = `${common}:halt_on_error=1:exitcode=86:suppressions=${join(bridgeDir, 'ubsan-suppressions.txt')}`;
+  process.env.UBSAN_OPTIONS = `${common}:halt_on_error=1:exitcode=86:suppressions=${UBSAN_SUPPRESSIONS}`;
   process.env[REPORT_DIR_VARIABLE] = directory;
+}
+
+/**
+ * For runs that do not collect reports (`make sim SANITIZE=1`, `make
+ * campaign`, a program of the user's): a sanitized simulator still stops at
+ * its first finding, with status 86 and the finding in its output, which the
+ * host's error quotes. UBSan's checks are built recoverable (for the
+ * suppressions file), so without this a finding would be printed and the run
+ * would go on. Options the caller set are left alone.
+ */
+export function haltOnSanitizerFindings(): void {
+  process.env.ASAN_OPTIONS ??= 'halt_on_error=1:exitcode=86';
+  process.env.UBSAN_OPTIONS ??= `print_stacktrace=1:halt_on_error=1:exitcode=86:suppressions=${UBSAN_SUPPRESSIONS}`;
 }
 
 /** A UBSan finding's first line: `file:line:col: runtime error: what`. */

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { BuildError, MissingToolError } from '../errors.js';
 import { absoluteSources, type Design } from './design.js';
-import { sanitizeRequested } from './sanitizer-reports.js';
+import { haltOnSanitizerFindings, sanitizeRequested } from './sanitizer-reports.js';
 import { bridgeDir, buildDir, modelsDir, repoRoot } from './paths.js';
 
 export const APT_PACKAGES = 'verilator libzmq3-dev cppzmq-dev nlohmann-json3-dev zlib1g-dev ccache gtkwave lcov chromium xvfb xauth';
@@ -141,6 +141,7 @@ function buildKey(design: Design, args: readonly string[], harness: Harness, ver
 /** Returns the simulator executable for `design`, building it if its sources changed. */
 export async function ensureModel(design: Design, requested: BuildOptions = {}): Promise<BuiltModel> {
   const options = { ...requested, tuning: requested.tuning ?? environmentTuning() };
+  if (options.tuning === SANITIZER_TUNING) haltOnSanitizerFindings();
   const version = await findVerilator();
   const harness = options.harness ?? bridgeHarness();
   const variant = `${design.name}-${harness.name}${options.coverage ? '-cov' : ''}${options.tuning ? `-${options.tuning.name}` : ''}`;

@@ -2,6 +2,7 @@
 // and must actually have exercised what it is named after.
 import { beforeAll, expect, test } from 'vitest';
 import { ensureModel } from '../../src/build/verilate.js';
+import { sanitizerSlowdown } from '../../src/build/sanitizer-reports.js';
 import { mirrorDesign } from '../../src/mirror/design.js';
 import { runRegression, type RunResult } from '../../src/mirror/regression.js';
 import { findScenario } from '../../src/mirror/scenarios.js';
@@ -82,4 +83,4 @@ test('campaign seed 197: a request queued for a frame is served when the node fr
   expect(result.trims).toBeGreaterThan(0);
   // Every grant owed is given, or given up with its process at a takeover: the scoreboard's liveness check.
   expect(count(result, 'get write pointer Granted') + count(result, 'get read pointer Granted')).toBeGreaterThan(0);
-}, 300_000);
+}, 300_000 * sanitizerSlowdown());
