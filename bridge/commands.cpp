@@ -725,7 +725,8 @@ public:
         }
         const size_t count = bytes.size() / item_bytes;
         flat.resize(bytes.size() / 4);
-        std::memcpy(flat.data(), bytes.data(), bytes.size());
+        // An empty batch has no buffer to copy (memcpy from null is undefined, found by make fuzz SANITIZE=1).
+        if (!bytes.empty()) std::memcpy(flat.data(), bytes.data(), bytes.size());
         const uint32_t* w = flat.data();
         for (size_t i = 0; i < count; ++i) {
             for (const Signal* d : st.data) {
