@@ -9,7 +9,9 @@ import { bridgeDir } from './paths.js';
 
 /** Set by routeSanitizerReports: where the simulators' reports go. */
 const REPORT_DIR_VARIABLE = 'MIRRORSIM_SANITIZER_REPORTS';
-const UBSAN_SUPPRESSIONS = join(bridgeDir, 'ubsan-suppressions.txt');
+/** Every finding stops the simulator with this status (the tests expect 86). */
+const HALTING = 'halt_on_error=1:exitcode=86';
+const UBSAN_HALTING = `print_stacktrace=1:${HALTING}:suppressions=${join(bridgeDir, 'ubsan-suppressions.txt')}`;
 
 export interface SanitizerReport {
   file: string;
@@ -30,10 +32,10 @@ export function sanitizerSlowdown(): number {
 /** Sets ASAN_OPTIONS and UBSAN_OPTIONS for every simulator started from here on (they inherit the environment). */
 export function routeSanitizerReports(directory: string): void {
   mkdirSync(directory, { recursive: true });
-  const common = `log_path=${join(directory, 'report')}:print_stacktrace=1`;
+  const logPath = `log_path=${join(directory, 'report')}`;
   // The bridge runs its leak check itself before it exits (_Exit skips atexit).
-  process.env.ASAN_OPTIONS = `${common}:detect_leaks=1:halt_on_error=1:exitcode=86`;
-  process.env.UBSAN_OPTIONS = `${common}:halt_on_error=1:exitcode=86:suppressions=${UBSAN_SUPPRESSIONS}`;
+  process.env.ASAN_OPTIONS = `${logPath}:print_stacktrace=1:detect_leaks=1:${HALTING}`;
+  process.env.UBSAN_OPTIONS = `${logPath}:${UBSAN_HALTING}`;
   process.env[REPORT_DIR_VARIABLE] = directory;
 }
 
@@ -46,8 +48,19 @@ export function routeSanitizerReports(directory: string): void {
  * would go on. Options the caller set are left alone.
  */
 export function haltOnSanitizerFindings(): void {
-  process.env.ASAN_OPTIONS ??= 'halt_on_error=1:exitcode=86';
-  process.env.UBSAN_OPTIONS ??= `print_stacktrace=1:halt_on_error=1:exitcode=86:suppressions=${UBSAN_SUPPRESSIONS}`;
+  process.env.ASAN_OPTIONS ??= HALTING;
+  process.env.UBSAN_OPTIONS ??= UBSAN_HALTING;
+}
+
+/** Saves the variables routeSanitizerReports sets; the function returned puts them back (for tests that route reports elsewhere for a while). */
+export function saveSanitizerEnvironment(): () => void {
+  const saved = ['ASAN_OPTIONS', 'UBSAN_OPTIONS', REPORT_DIR_VARIABLE].map((key) => [key, process.env[key]] as const);
+  return () => {
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
 }
 
 /** A UBSan finding's first line: `file:line:col: runtime error: what`. */
@@ -65,12 +78,12 @@ export function stderrReportCatcher(pid: number | undefined): ((line: string) =>
   const directory = process.env[REPORT_DIR_VARIABLE];
   if (!directory) return undefined;
   const file = join(directory, `report.ubsan.${pid ?? 'unknown'}.${Date.now()}`);
-  let written = -1;
+  let written = 0;
   return (line) => {
-    if (written < 0 && !UBSAN_FINDING.test(line)) return;
-    if (written >= UBSAN_REPORT_LINES) return;
+    if (written === 0 && !UBSAN_FINDING.test(line)) return;
+    if (written === UBSAN_REPORT_LINES) return;
     appendFileSync(file, `${line}\n`);
-    written = Math.max(written, 0) + 1;
+    written++;
   };
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { crashDesign } from '../../src/build/design.js';
-import { routeSanitizerReports, sanitizeRequested, sanitizerReports } from '../../src/build/sanitizer-reports.js';
+import { routeSanitizerReports, sanitizeRequested, sanitizerReports, saveSanitizerEnvironment } from '../../src/build/sanitizer-reports.js';
 import { ensureModel } from '../../src/build/verilate.js';
 import { SimulatorExitedError } from '../../src/errors.js';
 import { Clock } from '../../src/sim/clock.js';
@@ -71,7 +71,7 @@ describe.runIf(sanitizeRequested())('SANITIZE=1: findings in the model are repor
     ['a read of a freed heap block (ASan)', 4, /ERROR: AddressSanitizer: heap-use-after-free/],
   ] as const) {
     test(`${how}: exit status 86, one report naming it and the DPI function`, async () => {
-      const saved = { ...process.env };
+      const restore = saveSanitizerEnvironment();
       const reports = mkdtempSync(join(tmpdir(), 'mirrorsim-sanitize-'));
       try {
         routeSanitizerReports(reports);
@@ -86,10 +86,7 @@ describe.runIf(sanitizeRequested())('SANITIZE=1: findings in the model are repor
         expect(alive(pid)).toBe(false);
         expect(existsSync(socket)).toBe(false);
       } finally {
-        for (const key of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'MIRRORSIM_SANITIZER_REPORTS']) {
-          if (saved[key] === undefined) delete process.env[key];
-          else process.env[key] = saved[key];
-        }
+        restore();
         rmSync(reports, { recursive: true, force: true });
       }
     }, 60_000);

@@ -4,22 +4,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { routeSanitizerReports, sanitizerReports, stderrReportCatcher } from '../../src/build/sanitizer-reports.js';
+import { routeSanitizerReports, sanitizerReports, saveSanitizerEnvironment, stderrReportCatcher } from '../../src/build/sanitizer-reports.js';
 
-const variables = ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'MIRRORSIM_SANITIZER_REPORTS'] as const;
-let saved: Record<string, string | undefined>;
+let restore: () => void;
 let directory: string;
 
 beforeEach(() => {
-  saved = Object.fromEntries(variables.map((key) => [key, process.env[key]]));
+  restore = saveSanitizerEnvironment();
   directory = mkdtempSync(join(tmpdir(), 'mirrorsim-reports-'));
 });
 
 afterEach(() => {
-  for (const key of variables) {
-    if (saved[key] === undefined) delete process.env[key];
-    else process.env[key] = saved[key];
-  }
+  restore();
   rmSync(directory, { recursive: true, force: true });
 });
 
